@@ -1,0 +1,132 @@
+package io.assetalerts.jobs;
+
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.state.Inbound;
+import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.RegisteredReading;
+import io.assetalerts.udfs.config.AlertJobConfig;
+import io.assetalerts.udfs.config.Flags.StartingOffsets;
+import io.assetalerts.udfs.functions.CountDeadLetters;
+import io.assetalerts.udfs.functions.DeadLetterOutput;
+import io.assetalerts.udfs.functions.DropDuplicateReadings;
+import io.assetalerts.udfs.functions.RegistryJoin;
+import io.assetalerts.udfs.functions.SplitDeadLetters;
+import io.assetalerts.udfs.functions.ThresholdRuleFunction;
+import io.assetalerts.udfs.kafka.EventTimeWatermarks;
+import io.assetalerts.udfs.kafka.InboundDeserializer;
+import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
+import io.assetalerts.udfs.kafka.JsonRecordSerializer;
+import io.assetalerts.udfs.kafka.KafkaConnectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert job (SPEC 4): asset registrations become broadcast state, telemetry is keyed by assetId,
+ * deduplicated, put in event-time order and joined with the registry, the rules raise alerts, and alerts
+ * go exactly-once to {@code alert.events}; every rejected record goes to {@code alert-job.dlq}.
+ */
+public final class AlertJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertJob.class);
+
+    private AlertJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        prepare(args).execute(AlertJobConfig.JOB_NAME);
+    }
+
+    /** Starts the job without waiting for it: the path integration tests take through {@link #prepare}. */
+    public static JobClient start(String... args) throws Exception {
+        return prepare(args).executeAsync(AlertJobConfig.JOB_NAME);
+    }
+
+    /** Parses the flags and wires the job onto a configured environment, with Kafka sources and sinks. */
+    public static StreamExecutionEnvironment prepare(String... args) {
+        AlertJobConfig config = AlertJobConfig.fromArgs(args);
+        LOG.info("Starting {} with {}", AlertJobConfig.JOB_NAME, config);
+        StreamExecutionEnvironment env = JobEnvironment.create(config.checkpointInterval(), config.parallelism());
+        String servers = config.bootstrapServers();
+        buildPipeline(env, config,
+                KafkaConnectors.source(servers, config.kafkaProperties(), config.assetTopic(), config.groupId(),
+                        new StartingOffsets(StartingOffsets.Kind.EARLIEST, null),
+                        new InboundDeserializer(Contract.ASSET_REGISTERED, AlertJobConfig.JOB_NAME)),
+                KafkaConnectors.source(servers, config.kafkaProperties(), config.telemetryTopic(), config.groupId(),
+                        config.startingOffsets(),
+                        new InboundDeserializer(Contract.TELEMETRY_RECEIVED, AlertJobConfig.JOB_NAME)),
+                KafkaConnectors.sink(servers, config.kafkaProperties(), config.deliveryGuarantee(),
+                        config.transactionalIdPrefix() + "-alerts", config.transactionTimeout(),
+                        JsonRecordSerializer.alerts(config.alertTopic())),
+                KafkaConnectors.sink(servers, config.kafkaProperties(), config.deliveryGuarantee(),
+                        config.transactionalIdPrefix() + "-dlq", config.transactionTimeout(),
+                        JsonRecordSerializer.deadLetters(config.dlqTopic())));
+        return env;
+    }
+
+    /** The wiring of SPEC 4, top to bottom: sources, validation, dedupe, registry join, rules, sinks. */
+    public static void buildPipeline(StreamExecutionEnvironment env, AlertJobConfig config,
+            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> telemetrySource,
+            Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
+        String job = AlertJobConfig.JOB_NAME;
+
+        SingleOutputStreamOperator<AssetRegistered> assets = env
+                .fromSource(assetSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.assetTopic())
+                .uid(Uids.ASSET_SOURCE)
+                .process(SplitDeadLetters.assets(), new AvroTypeInfo<>(AssetRegistered.class))
+                .uid(Uids.ASSET_VALIDATION).name("Reject invalid registrations");
+        BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
+
+        SingleOutputStreamOperator<Reading> telemetry = env
+                .fromSource(telemetrySource, EventTimeWatermarks.telemetry(config.outOfOrderness(), config.idleness()),
+                        "Kafka: " + config.telemetryTopic())
+                .uid(Uids.TELEMETRY_SOURCE)
+                .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
+                .uid(Uids.TELEMETRY_VALIDATION).name("Reject invalid telemetry");
+
+        SingleOutputStreamOperator<Reading> unique = telemetry
+                .keyBy(BY_ASSET, Types.STRING)
+                .process(new DropDuplicateReadings(config.dedupeTtl()), new AvroTypeInfo<>(Reading.class))
+                .uid(Uids.DEDUPE).name("Drop duplicate eventIds");
+
+        SingleOutputStreamOperator<RegisteredReading> ordered = DataStreamUtils
+                .reinterpretAsKeyedStream(unique, BY_ASSET, Types.STRING)
+                .connect(registry)
+                .process(new RegistryJoin(job, config.telemetryTopic(), config.unknownAssetGrace(),
+                        config.unknownAssetCap()), new AvroTypeInfo<>(RegisteredReading.class))
+                .uid(Uids.REGISTRY_JOIN).name("Order by event time, join asset registry");
+
+        SingleOutputStreamOperator<AlertTriggered> thresholdAlerts = DataStreamUtils
+                .reinterpretAsKeyedStream(ordered, BY_REGISTERED_ASSET, Types.STRING)
+                .process(new ThresholdRuleFunction(config.rules()), new AvroTypeInfo<>(AlertTriggered.class))
+                .uid(Uids.THRESHOLD_RULE).name("Rule: TEMPERATURE_THRESHOLD");
+
+        thresholdAlerts
+                .sinkTo(alertSink)
+                .uid(Uids.ALERT_SINK).name("Kafka: " + config.alertTopic());
+
+        DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
+                .union(telemetry.getSideOutput(DeadLetterOutput.TAG), ordered.getSideOutput(DeadLetterOutput.TAG));
+        deadLetters
+                .map(new CountDeadLetters(), new AvroTypeInfo<>(DeadLetter.class))
+                .uid(Uids.DEAD_LETTER_COUNT).name("Count dead letters by reason")
+                .sinkTo(deadLetterSink)
+                .uid(Uids.DEAD_LETTER_SINK).name("Kafka: " + config.dlqTopic());
+    }
+
+    private static final KeySelector<Reading, String> BY_ASSET = r -> r.getEvent().getAssetId();
+    private static final KeySelector<RegisteredReading, String> BY_REGISTERED_ASSET =
+            r -> r.getReading().getEvent().getAssetId();
+}

@@ -1,0 +1,22 @@
+package io.assetalerts.jobs;
+
+/**
+ * Every operator uid of every job, in one place. A savepoint maps state to operators by these strings:
+ * never derive them from class names and never change one whose operator keeps state.
+ */
+public final class Uids {
+
+    private Uids() {
+    }
+
+    public static final String ASSET_SOURCE = "asset-events-source";
+    public static final String ASSET_VALIDATION = "asset-events-validation";
+    public static final String TELEMETRY_SOURCE = "telemetry-events-source";
+    public static final String TELEMETRY_VALIDATION = "telemetry-events-validation";
+    public static final String DEDUPE = "dedupe-event-ids";
+    public static final String REGISTRY_JOIN = "registry-join";
+    public static final String THRESHOLD_RULE = "rule-temperature-threshold";
+    public static final String ALERT_SINK = "alert-events-sink";
+    public static final String DEAD_LETTER_COUNT = "dead-letter-count";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+}

@@ -1,0 +1,22 @@
+package io.assetalerts.udfs.codec;
+
+/**
+ * Why a job could not use a record; written as the {@code reason} of its {@code DeadLetter} (SPEC 3).
+ * The constant names are the wire codes, so they must never be renamed.
+ */
+public enum RejectReason {
+    /** Not a single well-formed UTF-8 JSON object: empty, truncated, trailing data, duplicate keys, NaN. */
+    MALFORMED_JSON,
+    /** A required field is absent or JSON {@code null}. */
+    MISSING_FIELD,
+    /** A field has the wrong JSON type, is blank, non-finite, outside its physical range or not an instant. */
+    INVALID_VALUE,
+    /** {@code eventType} names an event this topic or decoder does not carry. */
+    UNKNOWN_EVENT_TYPE,
+    /** The asset never registered within the hold grace period. */
+    UNKNOWN_ASSET,
+    /** The event arrived behind the watermark beyond the allowed lateness. */
+    LATE_EVENT,
+    /** The Kafka record key differs from the event's {@code assetId}. */
+    KEY_MISMATCH
+}

@@ -1,0 +1,20 @@
+package io.assetalerts.udfs.functions;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The alerts-emitted counter, one per (rule, severity): {@code <operator>.rule.<RULE>.severity.<SEV>.alertsEmitted},
+ * which the Prometheus reporter exposes with {@code rule} and {@code severity} labels.
+ */
+public final class AlertMetrics {
+
+    public static final String METRIC_ALERTS = "alertsEmitted";
+
+    private AlertMetrics() {
+    }
+
+    public static Counter counter(MetricGroup operatorGroup, String rule, String severity) {
+        return operatorGroup.addGroup("rule", rule).addGroup("severity", severity).counter(METRIC_ALERTS);
+    }
+}

@@ -1,0 +1,43 @@
+package io.assetalerts.udfs.functions;
+
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.state.Inbound;
+import io.assetalerts.schemas.state.Reading;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Passes the parsed events of a source on and routes its rejected records to {@link DeadLetterOutput}. */
+public abstract class SplitDeadLetters<T> extends ProcessFunction<Inbound, T> {
+
+    protected abstract T payload(Inbound inbound);
+
+    @Override
+    public void processElement(Inbound inbound, Context ctx, Collector<T> out) {
+        if (inbound.getDeadLetter() != null) {
+            ctx.output(DeadLetterOutput.TAG, inbound.getDeadLetter());
+            return;
+        }
+        T payload = payload(inbound);
+        if (payload != null) {
+            out.collect(payload);
+        }
+    }
+
+    public static SplitDeadLetters<Reading> readings() {
+        return new SplitDeadLetters<>() {
+            @Override
+            protected Reading payload(Inbound inbound) {
+                return inbound.getReading();
+            }
+        };
+    }
+
+    public static SplitDeadLetters<AssetRegistered> assets() {
+        return new SplitDeadLetters<>() {
+            @Override
+            protected AssetRegistered payload(Inbound inbound) {
+                return inbound.getAsset();
+            }
+        };
+    }
+}

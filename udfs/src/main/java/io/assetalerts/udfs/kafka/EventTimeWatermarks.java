@@ -1,0 +1,53 @@
+package io.assetalerts.udfs.kafka;
+
+import java.time.Duration;
+
+import io.assetalerts.schemas.state.Inbound;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * The watermark strategies of SPEC 4.2, applied at the Kafka sources so that each partition is watermarked
+ * on its own and skew between partitions is handled by the source.
+ */
+public final class EventTimeWatermarks {
+
+    private EventTimeWatermarks() {
+    }
+
+    /**
+     * Telemetry: bounded out-of-orderness per partition, idle partitions excluded after {@code idleness}.
+     * Rejected records carry no event time ({@code Long.MIN_VALUE}), so garbage can never push event time
+     * forward and make good records late.
+     */
+    public static WatermarkStrategy<Inbound> telemetry(Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<Inbound>forBoundedOutOfOrderness(outOfOrderness)
+                .withIdleness(idleness)
+                .withTimestampAssigner((inbound, kafkaTimestamp) -> inbound.getReading() != null
+                        ? inbound.getReading().getEvent().getTimestamp().toEpochMilli()
+                        : Long.MIN_VALUE);
+    }
+
+    /**
+     * Asset registrations are reference data applied as they arrive (broadcast), not events to be ordered:
+     * the registry stream declares its event time complete from the start, so an idle, empty or slow
+     * {@code asset.events} never holds back the telemetry watermark it is connected to. Readings that arrive
+     * before their asset's registration are held instead (see the registry join).
+     */
+    public static WatermarkStrategy<Inbound> referenceData() {
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysComplete());
+    }
+
+    private static final class AlwaysComplete implements WatermarkGenerator<Inbound> {
+        @Override
+        public void onEvent(Inbound event, long eventTimestamp, WatermarkOutput output) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.assetalerts.udfs.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.state.Inbound;
+import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.udfs.codec.DeadLetters;
+import io.assetalerts.udfs.codec.Decoded;
+import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.udfs.codec.RejectReason;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns each Kafka record of a contract topic into an {@link Inbound}: the parsed event, or the dead letter
+ * saying why it was rejected (SPEC 3 reason codes, including KEY_MISMATCH when the record key is not the
+ * event's assetId). It never throws, so bad input can never fail or restart the job.
+ */
+public final class InboundDeserializer implements KafkaRecordDeserializationSchema<Inbound> {
+
+    /** The contract a topic carries. */
+    public enum Contract { ASSET_REGISTERED, TELEMETRY_RECEIVED }
+
+    private final Contract contract;
+    private final String job;
+
+    public InboundDeserializer(Contract contract, String job) {
+        this.contract = contract;
+        this.job = job;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Inbound> out) {
+        out.collect(contract == Contract.ASSET_REGISTERED ? asset(record) : telemetry(record));
+    }
+
+    private Inbound asset(ConsumerRecord<byte[], byte[]> record) {
+        Decoded<AssetRegistered> decoded = EventJson.decodeAssetRegistered(record.value());
+        if (!decoded.isOk()) {
+            return rejected(record, decoded.reason(), decoded.message());
+        }
+        String mismatch = keyMismatch(record, decoded.value().getAssetId());
+        return mismatch != null
+                ? rejected(record, RejectReason.KEY_MISMATCH, mismatch)
+                : Inbound.newBuilder().setAsset(decoded.value()).build();
+    }
+
+    private Inbound telemetry(ConsumerRecord<byte[], byte[]> record) {
+        Decoded<TelemetryReceived> decoded = EventJson.decodeTelemetryReceived(record.value());
+        if (!decoded.isOk()) {
+            return rejected(record, decoded.reason(), decoded.message());
+        }
+        String mismatch = keyMismatch(record, decoded.value().getAssetId());
+        if (mismatch != null) {
+            return rejected(record, RejectReason.KEY_MISMATCH, mismatch);
+        }
+        Reading reading = new Reading(decoded.value(), record.partition(), record.offset());
+        return Inbound.newBuilder().setReading(reading).build();
+    }
+
+    private static String keyMismatch(ConsumerRecord<byte[], byte[]> record, String assetId) {
+        if (record.key() == null) {
+            return "record has no key; expected the assetId '" + assetId + "'";
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        return key.equals(assetId) ? null : "record key '" + key + "' differs from assetId '" + assetId + "'";
+    }
+
+    private Inbound rejected(ConsumerRecord<byte[], byte[]> record, RejectReason reason, String message) {
+        return Inbound.newBuilder()
+                .setDeadLetter(DeadLetters.of(reason, message, record.topic(), record.partition(), record.offset(),
+                        record.key(), record.value(), job, Instant.now()))
+                .build();
+    }
+
+    @Override
+    public TypeInformation<Inbound> getProducedType() {
+        return new AvroTypeInfo<>(Inbound.class);
+    }
+}

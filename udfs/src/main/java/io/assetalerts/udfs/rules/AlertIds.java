@@ -1,0 +1,19 @@
+package io.assetalerts.udfs.rules;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Alert ids are name-based (RFC 4122 version 3) UUIDs of {@code assetId|rule|episodeStartMillis}: the same
+ * episode always gets the same id, so replays and at-least-once duplicates are recognisable downstream.
+ */
+public final class AlertIds {
+
+    private AlertIds() {
+    }
+
+    public static String of(String assetId, String rule, long episodeStartMillis) {
+        String name = assetId + "|" + rule + "|" + episodeStartMillis;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,45 @@
+package io.assetalerts.udfs.rules;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The thresholds the rules apply to one asset type (SPEC 4.1).
+ *
+ * @param critical TEMPERATURE_THRESHOLD fires on a reading strictly above this (°C)
+ * @param warn SUSTAINED_OVERHEAT counts a window as hot when its average is strictly above this (°C)
+ * @param windowSize length of the epoch-aligned tumbling windows of SUSTAINED_OVERHEAT
+ * @param windowCount how many adjacent hot windows make a SUSTAINED_OVERHEAT episode
+ */
+public record RuleSettings(double critical, double warn, Duration windowSize, int windowCount) implements Serializable {
+
+    public static final RuleSettings SPEC_DEFAULTS = new RuleSettings(100.0, 90.0, Duration.ofMinutes(1), 3);
+
+    public RuleSettings {
+        if (!Double.isFinite(critical) || !Double.isFinite(warn)) {
+            throw new IllegalArgumentException("critical and warn must be finite numbers");
+        }
+        if (windowSize.toMillis() < 1000 || windowSize.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("window size must be a whole number of seconds, at least 1s, got " + windowSize);
+        }
+        if (windowCount < 1) {
+            throw new IllegalArgumentException("window count must be at least 1, got " + windowCount);
+        }
+    }
+
+    public RuleSettings withCritical(double value) {
+        return new RuleSettings(value, warn, windowSize, windowCount);
+    }
+
+    public RuleSettings withWarn(double value) {
+        return new RuleSettings(critical, value, windowSize, windowCount);
+    }
+
+    public RuleSettings withWindowSize(Duration value) {
+        return new RuleSettings(critical, warn, value, windowCount);
+    }
+
+    public RuleSettings withWindowCount(int value) {
+        return new RuleSettings(critical, warn, windowSize, value);
+    }
+}
