@@ -81,9 +81,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             if (producer != null) {
                 producer.close(Duration.ofSeconds(5));
             }
-            admin.close(Duration.ofSeconds(5));
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
         } finally {
-            broker.close();
+            if (broker != null) {
+                broker.close();
+            }
             producer = null;
             admin = null;
             broker = null;
@@ -128,9 +132,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         List<ProducerRecord<byte[], byte[]>> raw = new ArrayList<>();
         for (ProducerRecord<String, String> r : records) {
             if (!r.topic().equals(topic)) {
-                throw new IllegalArgumentException("record for topic " + r.topic() + " given to produce(" + topic + ")");
+                throw new IllegalArgumentException(
+                        "record for topic " + r.topic() + " given to produce(" + topic + ", ...)");
             }
-            raw.add(new ProducerRecord<>(topic, r.partition(), r.timestamp(), utf8(r.key()), utf8(r.value()), r.headers()));
+            raw.add(new ProducerRecord<>(
+                    topic, r.partition(), r.timestamp(), utf8(r.key()), utf8(r.value()), r.headers()));
         }
         send(topic, raw);
     }

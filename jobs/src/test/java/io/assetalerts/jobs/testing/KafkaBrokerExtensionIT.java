@@ -78,7 +78,9 @@ class KafkaBrokerExtensionIT {
 
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = KAFKA.admin().describeConfigs(List.of(resource)).all().get().get(resource);
-        assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
-        assertThat(KAFKA.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(2);
+        assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        assertThat(KAFKA.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+                .hasSize(2);
     }
 }

@@ -3,7 +3,6 @@ package io.assetalerts.udfs.kafka;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Inbound;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -32,22 +31,24 @@ public final class EventTimeWatermarks {
 
     /**
      * Asset registrations are reference data applied as they arrive (broadcast), not events to be ordered:
-     * the registry stream declares its event time complete from the start, so an idle, empty or slow
-     * {@code asset.events} never holds back the telemetry watermark it is connected to. Readings that arrive
-     * before their asset's registration are held instead (see the registry join).
+     * the registry source declares itself permanently idle, so Flink leaves it out of the connected operator's
+     * watermark and an empty, idle or slow {@code asset.events} never holds back telemetry's event time. (A
+     * maximum watermark would be wrong: when telemetry went idle, the operator's watermark would jump to the
+     * end of time and every later reading would be late.) Readings that arrive before their asset's
+     * registration are held instead (see the registry join).
      */
     public static WatermarkStrategy<Inbound> referenceData() {
-        return WatermarkStrategy.forGenerator(ctx -> new AlwaysComplete());
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle());
     }
 
-    private static final class AlwaysComplete implements WatermarkGenerator<Inbound> {
+    private static final class AlwaysIdle implements WatermarkGenerator<Inbound> {
         @Override
         public void onEvent(Inbound event, long eventTimestamp, WatermarkOutput output) {
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }

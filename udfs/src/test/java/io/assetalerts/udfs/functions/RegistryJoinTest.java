@@ -17,6 +17,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +30,8 @@ class RegistryJoinTest {
     private KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading> harness;
 
     /**
-     * An open harness on RocksDB, optionally restored from a snapshot. The registry side's watermark is at its
-     * maximum, as the job's reference-data watermark strategy makes it.
+     * An open harness on RocksDB, optionally restored from a snapshot. The registry input is idle, as the job's
+     * reference-data watermark strategy makes it, so event time follows the telemetry input alone.
      */
     static KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading> harness(int holdCap,
             OperatorSubtaskState restoreFrom) throws Exception {
@@ -43,7 +44,7 @@ class RegistryJoinTest {
             h.initializeState(restoreFrom);
         }
         h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE);
+        h.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
         return h;
     }
 

@@ -1,0 +1,216 @@
+package io.assetalerts.jobs;
+
+import static io.assetalerts.jobs.testing.Events.reading;
+import static io.assetalerts.jobs.testing.Events.registration;
+import static io.assetalerts.jobs.testing.Events.ticks;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.assetalerts.jobs.testing.AlertJobTopics;
+import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.udfs.codec.EventJson;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The alert job's real main path on Flink's MiniCluster against a real Kafka broker. */
+class AlertJobIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Instant T0 = Instant.parse("2026-01-10T10:16:05Z");
+
+    private final List<JobClient> jobs = new ArrayList<>();
+
+    @AfterEach
+    void cancelJobs() throws Exception {
+        for (JobClient job : jobs) {
+            job.cancel().get();
+        }
+    }
+
+    private JobClient start(String... args) throws Exception {
+        JobClient job = AlertJob.start(args);
+        jobs.add(job);
+        return job;
+    }
+
+    private static List<AlertTriggered> alerts(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(r -> {
+            AlertTriggered a = EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value();
+            assertThat(r.key()).isEqualTo(a.getAssetId());
+            return a;
+        }).toList();
+    }
+
+    private static List<DeadLetter> deadLetters(List<ConsumerRecord<String, String>> records) {
+        return records.stream()
+                .map(r -> EventJson.decodeDeadLetter(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
+    }
+
+    @Test
+    void seedEventsRaiseExactlyOneHighAlertReadCommitted() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 3, 1);
+        KAFKA.produce(t.assets(), "TURBINE-101", "{\"eventId\":\"uuid\",\"eventType\":\"AssetRegistered\","
+                + "\"assetId\":\"TURBINE-101\",\"assetType\":\"TURBINE\",\"location\":\"AP-Plant-7\","
+                + "\"timestamp\":\"2026-01-10T10:15:00Z\"}");
+        KAFKA.produce(t.telemetry(), "TURBINE-101", "{\"eventId\":\"uuid\",\"eventType\":\"TelemetryReceived\","
+                + "\"assetId\":\"TURBINE-101\",\"power\":82.4,\"temperature\":96.2,\"timestamp\":\"2026-01-10T10:16:05Z\"}");
+        KAFKA.produce(t.telemetry(), List.of(
+                reading(t.telemetry(), "TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7),
+                reading(t.telemetry(), "TURBINE-101", "hot-2", T0.plusSeconds(2), 106.0)));
+        // later readings move event time past the breach (watermark = max - 5 s) in every partition
+        KAFKA.produce(t.telemetry(), ticks(t.telemetry(), 3, "TURBINE-101", T0.plusSeconds(30)));
+
+        start(t.args(KAFKA, "seed"));
+
+        List<AlertTriggered> alerts = alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT));
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.getAssetId()).isEqualTo("TURBINE-101");
+            assertThat(a.getSeverity()).isEqualTo("HIGH");
+            assertThat(a.getReason()).isEqualTo("Temperature threshold breached");
+            assertThat(a.getRule()).isEqualTo("TEMPERATURE_THRESHOLD");
+            assertThat(a.getTimestamp()).isEqualTo(T0.plusSeconds(1));
+            assertThat(a.getTemperature()).isEqualTo(104.7);
+            assertThat(a.getAssetType()).isEqualTo("TURBINE");
+            assertThat(a.getLocation()).isEqualTo("AP-Plant-7");
+            assertThat(a.getEventIds()).containsExactly("hot-1");
+        });
+    }
+
+    @Test
+    void everyRejectReasonLandsInTheDlqWhileValidRecordsStillAlert() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
+        String tel = t.telemetry();
+        KAFKA.produce(t.assets(), List.of(
+                registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7"),
+                new ProducerRecord<>(t.assets(), "PUMP-9", "{\"eventId\":\"d1\",\"eventType\":\"AssetDecommissioned\","
+                        + "\"assetId\":\"PUMP-9\",\"timestamp\":\"2026-01-10T10:15:00Z\"}")));
+        KAFKA.produce(tel, List.of(
+                reading(tel, "TURBINE-101", "ok-1", T0, 101.0),
+                new ProducerRecord<>(tel, "TURBINE-101", "{\"eventId\":\"bad-json\", "),
+                new ProducerRecord<>(tel, "TURBINE-101", "{\"eventId\":\"m1\",\"eventType\":\"TelemetryReceived\","
+                        + "\"assetId\":\"TURBINE-101\",\"power\":82.4,\"timestamp\":\"2026-01-10T10:16:06Z\"}"),
+                new ProducerRecord<>(tel, "TURBINE-101", "{\"eventId\":\"s1\",\"eventType\":\"TelemetryReceived\","
+                        + "\"assetId\":\"TURBINE-101\",\"power\":82.4,\"temperature\":\"96.2\","
+                        + "\"timestamp\":\"2026-01-10T10:16:06Z\"}"),
+                new ProducerRecord<>(tel, "SOMEONE-ELSE", io.assetalerts.jobs.testing.Events.readingJson(
+                        "TURBINE-101", "k1", T0.plusSeconds(1), 90)),
+                reading(tel, "GHOST-1", "g1", T0.plusSeconds(2), 120),
+                reading(tel, "TURBINE-101", "ok-2", T0.plusSeconds(10), 95.0),
+                reading(tel, "TURBINE-101", "ok-3", T0.plusSeconds(60), 103.0),
+                reading(tel, "TURBINE-101", "tick", T0.plusSeconds(120), 90.0)));
+
+        JobClient job = start(t.args(KAFKA, "dlq", "--unknown-asset-grace", "20s"));
+        List<AlertTriggered> first = alerts(KAFKA.readCommitted(t.alerts(), 2, TIMEOUT));
+        assertThat(first).extracting(a -> a.getEventIds().get(0)).containsExactly("ok-1", "ok-3");
+
+        // event time is now past T0 + 110 s: a reading from T0 is late; a new episode still alerts
+        KAFKA.produce(tel, List.of(
+                reading(tel, "TURBINE-101", "late-1", T0, 130.0),
+                reading(tel, "TURBINE-101", "ok-4", T0.plusSeconds(200), 99.0),
+                reading(tel, "TURBINE-101", "ok-5", T0.plusSeconds(201), 110.0),
+                reading(tel, "TURBINE-101", "tick-2", T0.plusSeconds(300), 90.0)));
+        List<AlertTriggered> all = alerts(KAFKA.readCommitted(t.alerts(), 3, TIMEOUT));
+        assertThat(all).extracting(a -> a.getEventIds().get(0)).containsExactly("ok-1", "ok-3", "ok-5");
+
+        List<DeadLetter> dlq = deadLetters(KAFKA.consumeUntil(t.dlq(), records -> records.size() >= 7, TIMEOUT));
+        Set<String> reasons = new TreeSet<>();
+        dlq.forEach(d -> reasons.add(d.getReason()));
+        assertThat(reasons).containsExactlyInAnyOrder("MALFORMED_JSON", "MISSING_FIELD", "INVALID_VALUE",
+                "UNKNOWN_EVENT_TYPE", "UNKNOWN_ASSET", "LATE_EVENT", "KEY_MISMATCH");
+        assertThat(dlq).hasSize(7).allSatisfy(d -> {
+            assertThat(d.getJob()).isEqualTo("alert-job");
+            assertThat(d.getMessage()).isNotBlank();
+            assertThat(d.getOffset()).isGreaterThanOrEqualTo(0);
+        });
+        assertThat(dlq).filteredOn(d -> d.getReason().equals("MALFORMED_JSON")).singleElement()
+                .satisfies(d -> assertThat(d.getPayload()).isEqualTo("{\"eventId\":\"bad-json\", "));
+        assertThat(dlq).filteredOn(d -> d.getReason().equals("UNKNOWN_EVENT_TYPE")).singleElement()
+                .satisfies(d -> assertThat(d.getSourceTopic()).isEqualTo(t.assets()));
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void anEmptyAssetPartitionDoesNotStallAlerts() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 2, 2);
+        KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        KAFKA.produce(t.telemetry(), List.of(reading(t.telemetry(), "TURBINE-101", "hot", T0, 120.0)));
+        KAFKA.produce(t.telemetry(), ticks(t.telemetry(), 2, "TURBINE-101", T0.plusSeconds(30)));
+
+        // idleness far beyond the test timeout: only the registry's own watermark strategy can let event time pass
+        start(t.args(KAFKA, "empty", "--idleness", "1h", "--parallelism", "2"));
+
+        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT)))
+                .singleElement().satisfies(a -> assertThat(a.getEventIds()).containsExactly("hot"));
+    }
+
+    @Test
+    void aReplayWithFreshStateEmitsIdenticalAlertIds() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 3, 1);
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        List<String> assets = List.of("TURBINE-1", "TURBINE-2", "PUMP-3", "PUMP-4");
+        for (String asset : assets) {
+            KAFKA.produce(t.assets(), List.of(registration(t.assets(), asset, asset.split("-")[0], "Plant-1")));
+        }
+        for (int s = 0; s < 120; s++) {
+            for (int a = 0; a < assets.size(); a++) {
+                double temperature = ((s + 7 * a) % 20 < 3) ? 101 + a : 95;
+                records.add(reading(t.telemetry(), assets.get(a), assets.get(a) + "-" + s, T0.plusSeconds(s), temperature));
+            }
+        }
+        records.addAll(ticks(t.telemetry(), 3, "TURBINE-1", T0.plusSeconds(600)));
+        KAFKA.produce(t.telemetry(), records);
+        int expected = 0;
+        for (int a = 0; a < assets.size(); a++) {
+            for (int s = 0; s < 120; s++) {
+                boolean hot = (s + 7 * a) % 20 < 3;
+                boolean wasHot = s > 0 && (s - 1 + 7 * a) % 20 < 3;
+                if (hot && !wasHot) {
+                    expected++;
+                }
+            }
+        }
+
+        start(t.args(KAFKA, "first"));
+        List<AlertTriggered> first = alerts(KAFKA.readCommitted(t.alerts(), expected, TIMEOUT));
+        cancelJobs();
+        jobs.clear();
+
+        String replayAlerts = t.id() + ".replay.alert.events";
+        KAFKA.createTopic(replayAlerts, 1);
+        start(t.args(KAFKA, "replay", "--alert-topic", replayAlerts, "--parallelism", "3"));
+        List<AlertTriggered> replay = alerts(KAFKA.readCommitted(replayAlerts, expected, TIMEOUT));
+
+        assertThat(first).hasSize(expected);
+        assertThat(ids(replay)).isEqualTo(ids(first));
+    }
+
+    private static Set<String> ids(List<AlertTriggered> alerts) {
+        Set<String> ids = new TreeSet<>();
+        alerts.forEach(a -> ids.add(a.getAlertId() + "|" + a.getAssetId() + "|" + a.getRule() + "|" + a.getSeverity()
+                + "|" + a.getTimestamp() + "|" + a.getEventIds()));
+        return ids;
+    }
+}
