@@ -6,6 +6,7 @@ import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
+import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.config.Flags.StartingOffsets;
 import io.assetalerts.udfs.functions.CountDeadLetters;
@@ -13,15 +14,19 @@ import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
 import io.assetalerts.udfs.functions.RegistryJoin;
 import io.assetalerts.udfs.functions.SplitDeadLetters;
+import io.assetalerts.udfs.functions.SustainedOverheatMatch;
 import io.assetalerts.udfs.functions.ThresholdRuleFunction;
+import io.assetalerts.udfs.functions.WindowSummaries;
 import io.assetalerts.udfs.kafka.EventTimeWatermarks;
 import io.assetalerts.udfs.kafka.InboundDeserializer;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
+import io.assetalerts.udfs.rules.RuleBook;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cep.CEP;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -76,7 +81,11 @@ public final class AlertJob {
         return env;
     }
 
-    /** The wiring of SPEC 4, top to bottom: sources, validation, dedupe, registry join, rules, sinks. */
+    /**
+     * The wiring of SPEC 4, top to bottom: sources, validation, dedupe, registry join (event-time order),
+     * the two rules, sinks. CEP runs in processing-time mode on purpose: its input, one summary per closed
+     * window, already arrives in event-time order per asset, and event time was settled upstream.
+     */
     public static void buildPipeline(StreamExecutionEnvironment env, AlertJobConfig config,
             Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> telemetrySource,
             Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
@@ -113,7 +122,29 @@ public final class AlertJob {
                 .process(new ThresholdRuleFunction(config.rules()), new AvroTypeInfo<>(AlertTriggered.class))
                 .uid(Uids.THRESHOLD_RULE).name("Rule: TEMPERATURE_THRESHOLD");
 
-        thresholdAlerts
+        SingleOutputStreamOperator<WindowSummary> windows = DataStreamUtils
+                .reinterpretAsKeyedStream(ordered, BY_REGISTERED_ASSET, Types.STRING)
+                .process(new WindowSummaries(config.rules()), new AvroTypeInfo<>(WindowSummary.class))
+                .uid(Uids.WINDOW_SUMMARIES).name("Summarise event-time windows (count, avg, max)");
+
+        DataStream<AlertTriggered> alerts = thresholdAlerts;
+        RuleBook rules = config.rules();
+        for (int windowCount : rules.windowCounts()) {
+            SingleOutputStreamOperator<WindowSummary> routed = windows
+                    .filter(w -> rules.forType(w.getAssetType()).windowCount() == windowCount)
+                    .uid(Uids.sustainedOverheatRoute(windowCount))
+                    .name("Windows of types needing " + windowCount + " hot in a row");
+            SingleOutputStreamOperator<AlertTriggered> sustained = CEP
+                    .pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, WindowSummary::getAssetId, Types.STRING),
+                            SustainedOverheatMatch.pattern(windowCount))
+                    .inProcessingTime()
+                    .process(new SustainedOverheatMatch(rules), new AvroTypeInfo<>(AlertTriggered.class))
+                    .uid(Uids.sustainedOverheatRule(windowCount))
+                    .name("Rule: SUSTAINED_OVERHEAT (CEP, " + windowCount + " adjacent hot windows)");
+            alerts = alerts.union(sustained);
+        }
+
+        alerts
                 .sinkTo(alertSink)
                 .uid(Uids.ALERT_SINK).name("Kafka: " + config.alertTopic());
 

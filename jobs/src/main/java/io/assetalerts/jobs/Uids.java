@@ -16,7 +16,18 @@ public final class Uids {
     public static final String DEDUPE = "dedupe-event-ids";
     public static final String REGISTRY_JOIN = "registry-join";
     public static final String THRESHOLD_RULE = "rule-temperature-threshold";
+    public static final String WINDOW_SUMMARIES = "window-summaries";
     public static final String ALERT_SINK = "alert-events-sink";
     public static final String DEAD_LETTER_COUNT = "dead-letter-count";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    /** The summaries routed to the CEP pattern for asset types that need {@code windowCount} hot windows. */
+    public static String sustainedOverheatRoute(int windowCount) {
+        return "sustained-overheat-route-n" + windowCount;
+    }
+
+    /** The CEP operator matching {@code windowCount} adjacent hot windows. */
+    public static String sustainedOverheatRule(int windowCount) {
+        return "rule-sustained-overheat-n" + windowCount;
+    }
 }

@@ -1,0 +1,153 @@
+package io.assetalerts.udfs.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.state.WindowAccumulator;
+import io.assetalerts.schemas.state.WindowSummary;
+
+/**
+ * Rule 2 of SPEC 4.1, SUSTAINED_OVERHEAT, in two plain parts. First, one asset's readings (in event-time
+ * order) are summarised in epoch-aligned tumbling windows as count/sum/max; a window is hot when its average
+ * is strictly above {@code warn}. Second, {@code windowCount} consecutive hot windows that are adjacent (each
+ * starts where the previous ended: an empty window is a gap) make an episode that raises one MEDIUM alert,
+ * at the end of the N-th window; the episode lasts while hot adjacent windows keep coming, and ends at a window
+ * at or below {@code warn} or at a gap. The CEP pattern in the job matches the second part over the summaries.
+ */
+public final class SustainedOverheatRule {
+
+    public static final String NAME = "SUSTAINED_OVERHEAT";
+    public static final String SEVERITY = "MEDIUM";
+
+    private SustainedOverheatRule() {
+    }
+
+    /** The epoch-aligned window a timestamp falls in: [start, start + size). */
+    public static long windowStart(long timestampMillis, Duration size) {
+        return timestampMillis - Math.floorMod(timestampMillis, size.toMillis());
+    }
+
+    /** After one reading: the asset's open window, and the window the reading closed (null if none). */
+    public record Step(WindowAccumulator open, WindowSummary closed, boolean opened) {
+    }
+
+    /**
+     * Adds a reading to its window. A reading past the open window's end first closes that window.
+     *
+     * @param current the asset's accumulator, null before its first reading; count 0 means no window is open
+     */
+    public static Step add(WindowAccumulator current, TelemetryReceived reading, String assetType, String location,
+            RuleSettings settings) {
+        long ts = reading.getTimestamp().toEpochMilli();
+        WindowSummary closed = null;
+        WindowAccumulator acc = current;
+        if (acc != null && acc.getCount() > 0 && ts >= acc.getWindowEnd()) {
+            closed = close(acc, reading.getAssetId(), settings.warn());
+            acc = afterClose(closed);
+        }
+        if (acc != null && acc.getCount() > 0 && ts < acc.getWindowStart()) {
+            throw new IllegalStateException("reading at " + reading.getTimestamp() + " is before the open window "
+                    + Instant.ofEpochMilli(acc.getWindowStart()) + " of " + reading.getAssetId()
+                    + ": readings must arrive in event-time order");
+        }
+        boolean opened = acc == null || acc.getCount() == 0;
+        if (opened) {
+            long start = windowStart(ts, settings.windowSize());
+            acc = WindowAccumulator.newBuilder()
+                    .setWindowStart(start)
+                    .setWindowEnd(start + settings.windowSize().toMillis())
+                    .setCount(0).setSum(0).setMax(Double.NEGATIVE_INFINITY)
+                    .setEventIds(new ArrayList<>())
+                    .setAssetType(assetType).setLocation(location)
+                    .setPreviousWindowEnd(acc == null ? -1 : acc.getPreviousWindowEnd())
+                    .setPreviousWindowHot(acc != null && acc.getPreviousWindowHot())
+                    .build();
+        }
+        acc.setCount(acc.getCount() + 1);
+        acc.setSum(acc.getSum() + reading.getTemperature());
+        acc.setMax(Math.max(acc.getMax(), reading.getTemperature()));
+        acc.getEventIds().add(reading.getEventId());
+        return new Step(acc, closed, opened);
+    }
+
+    /** The summary of a window that is complete (the watermark or a later reading passed its end). */
+    public static WindowSummary close(WindowAccumulator acc, String assetId, double warn) {
+        boolean hot = acc.getSum() / acc.getCount() > warn;
+        boolean continues = acc.getPreviousWindowHot() && acc.getPreviousWindowEnd() == acc.getWindowStart();
+        return WindowSummary.newBuilder()
+                .setAssetId(assetId).setAssetType(acc.getAssetType()).setLocation(acc.getLocation())
+                .setWindowStart(acc.getWindowStart()).setWindowEnd(acc.getWindowEnd())
+                .setCount(acc.getCount()).setSum(acc.getSum()).setMax(acc.getMax())
+                .setHot(hot).setContinuesHotStreak(continues)
+                .setEventIds(new ArrayList<>(acc.getEventIds()))
+                .build();
+    }
+
+    /** What is kept of a closed window: only enough to tell whether the next one continues its streak. */
+    public static WindowAccumulator afterClose(WindowSummary closed) {
+        return WindowAccumulator.newBuilder()
+                .setWindowStart(closed.getWindowEnd()).setWindowEnd(closed.getWindowEnd())
+                .setCount(0).setSum(0).setMax(0).setEventIds(new ArrayList<>())
+                .setAssetType(closed.getAssetType()).setLocation(closed.getLocation())
+                .setPreviousWindowEnd(closed.getWindowEnd()).setPreviousWindowHot(closed.getHot())
+                .build();
+    }
+
+    /** A window that can open an episode: hot, and not the continuation of a streak that already began. */
+    public static boolean startsEpisode(WindowSummary w) {
+        return w.getHot() && !w.getContinuesHotStreak();
+    }
+
+    /** A window that extends the episode begun before it. */
+    public static boolean continuesEpisode(WindowSummary w) {
+        return w.getHot() && w.getContinuesHotStreak();
+    }
+
+    /** The alert for the first {@code windowCount} windows of an episode. */
+    public static AlertTriggered alert(List<WindowSummary> windows, RuleSettings settings) {
+        WindowSummary first = windows.get(0);
+        WindowSummary last = windows.get(windows.size() - 1);
+        double sum = 0;
+        long count = 0;
+        List<String> eventIds = new ArrayList<>();
+        for (WindowSummary w : windows) {
+            sum += w.getSum();
+            count += w.getCount();
+            eventIds.addAll(w.getEventIds());
+        }
+        return AlertTriggered.newBuilder()
+                .setAlertId(AlertIds.of(first.getAssetId(), NAME, first.getWindowStart()))
+                .setAssetId(first.getAssetId())
+                .setSeverity(SEVERITY)
+                .setReason(reason(settings))
+                .setRule(NAME)
+                .setAssetType(last.getAssetType())
+                .setLocation(last.getLocation())
+                .setTemperature(sum / count)
+                .setThreshold(settings.warn())
+                .setWindowStart(Instant.ofEpochMilli(first.getWindowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(last.getWindowEnd()))
+                .setEventIds(eventIds)
+                .setTimestamp(Instant.ofEpochMilli(last.getWindowEnd()))
+                .build();
+    }
+
+    static String reason(RuleSettings settings) {
+        String span = settings.windowSize().equals(Duration.ofMinutes(1))
+                ? "minutes"
+                : formatDuration(settings.windowSize()) + " windows";
+        return "Average temperature above " + settings.warn() + " for " + settings.windowCount() + " consecutive " + span;
+    }
+
+    private static String formatDuration(Duration d) {
+        long s = d.getSeconds();
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + " min" : s + "s";
+    }
+}
