@@ -76,9 +76,9 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, String heap) {
         try {
-            Path dir = Files.createDirectories(dataDir.toAbsolutePath().normalize());
             String classpath = brokerClasspath();
             int[] ports = choosePorts(port, controllerPort);
+            Path dir = Files.createDirectories(dataDir.toAbsolutePath().normalize());
             Path serverProperties = writeConfig(dir, ports[0], ports[1]);
             List<String> format = Files.exists(dir.resolve("data").resolve("meta.properties"))
                     ? List.of()
@@ -321,27 +321,35 @@ public final class KafkaBroker implements AutoCloseable {
         }
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
             channel.position(Math.min(from, channel.size()));
-            return new String(Channels.newInputStream(channel).readAllBytes(),
-                    StandardCharsets.UTF_8);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    private static String tail(Path file, long from) {
-        List<String> lines = read(file, from).lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-    }
-
+    /** The first error this run logged (its line and the exception's message below it), then the last lines. */
     private static String logTails(Path serverLog, long logStart, Path brokerOut) {
-        StringBuilder tails = new StringBuilder();
-        for (Path file : List.of(serverLog, brokerOut)) {
-            String tail = tail(file, file.equals(serverLog) ? logStart : 0);
-            if (!tail.isEmpty()) {
-                tails.append("\n--- last lines of ").append(file).append(" ---\n").append(tail);
+        StringBuilder report = new StringBuilder();
+        List<String> log = read(serverLog, logStart).lines().toList();
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).matches("\\[[^]]*] (ERROR|FATAL) .*")) {
+                report.append("\n--- first error in ").append(serverLog).append(" ---\n").append(log.get(i));
+                if (i + 1 < log.size() && !log.get(i + 1).startsWith("[")) {
+                    report.append('\n').append(log.get(i + 1));
+                }
+                break;
             }
         }
-        return tails.length() == 0 ? "; it wrote no log" : tails.toString();
+        appendTail(report, serverLog, log);
+        appendTail(report, brokerOut, read(brokerOut, 0).lines().toList());
+        return report.length() == 0 ? "; it wrote no log" : report.toString();
+    }
+
+    private static void appendTail(StringBuilder report, Path file, List<String> lines) {
+        if (!lines.isEmpty()) {
+            report.append("\n--- last lines of ").append(file).append(" ---\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())));
+        }
     }
 
     private static String java() {
@@ -358,8 +366,11 @@ public final class KafkaBroker implements AutoCloseable {
         int controllerPort = 9093;
         String heap = DEFAULT_HEAP;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
+                String value = args[i + 1];
                 switch (args[i]) {
                     case "--dir" -> dir = value;
                     case "--port" -> port = Integer.parseInt(value);
@@ -367,13 +378,9 @@ public final class KafkaBroker implements AutoCloseable {
                     case "--heap" -> heap = value;
                     default -> throw new IllegalArgumentException(args[i]);
                 }
-                if (value == null) {
-                    throw new IllegalArgumentException(args[i]);
-                }
-                i++;
             }
             if (dir == null) {
-                throw new IllegalArgumentException("--dir");
+                throw new IllegalArgumentException("--dir is required");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("usage: kafka-broker --dir DIR [--port 9092] [--controller-port 9093] [--heap 512m]");
@@ -428,7 +435,9 @@ public final class KafkaBroker implements AutoCloseable {
                         System.exit(exit);
                     }
                 }
-                Class.forName("kafka.Kafka").getMethod("main", String[].class).invoke(null, (Object) new String[] {args[1]});
+                Class.forName("kafka.Kafka")
+                        .getMethod("main", String[].class)
+                        .invoke(null, (Object) new String[] {args[1]});
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }

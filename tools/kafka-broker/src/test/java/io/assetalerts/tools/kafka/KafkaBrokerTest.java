@@ -1,12 +1,14 @@
 package io.assetalerts.tools.kafka;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,7 +50,7 @@ class KafkaBrokerTest {
             assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + broker.port());
             createTopic(broker, "orders");
 
-            try (KafkaProducer<String, String> producer = transactionalProducer(broker, "tx-1", Duration.ofMinutes(1))) {
+            try (KafkaProducer<String, String> producer = transactionalProducer(broker, Duration.ofMinutes(1))) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("orders", "k", "aborted"));
@@ -55,7 +60,9 @@ class KafkaBrokerTest {
                 producer.commitTransaction();
             }
 
-            assertThat(readCommitted(broker, "orders", 1)).extracting(ConsumerRecord::value).containsExactly("committed");
+            assertThat(readCommitted(broker, "orders", 1))
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("committed");
         }
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     }
@@ -63,7 +70,7 @@ class KafkaBrokerTest {
     @Test
     void enforcesTheStockFifteenMinuteTransactionTimeoutCeiling() {
         try (KafkaBroker broker = KafkaBroker.start(dir);
-                KafkaProducer<String, String> producer = transactionalProducer(broker, "tx-1h", Duration.ofHours(1))) {
+                KafkaProducer<String, String> producer = transactionalProducer(broker, Duration.ofHours(1))) {
             assertThatThrownBy(producer::initTransactions)
                     .isInstanceOf(KafkaException.class)
                     .hasMessageContaining("transaction timeout is larger than the maximum value allowed by the broker");
@@ -74,17 +81,42 @@ class KafkaBrokerTest {
     void restartOnTheSameDirectoryKeepsTopicsAndRecords() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir)) {
             createTopic(broker, "kept");
-            try (KafkaProducer<String, String> producer = transactionalProducer(broker, "tx-2", Duration.ofMinutes(1))) {
+            try (KafkaProducer<String, String> producer = transactionalProducer(broker, Duration.ofMinutes(1))) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("kept", "k", "before restart"));
                 producer.commitTransaction();
             }
         }
-        try (KafkaBroker broker = KafkaBroker.start(dir);
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (KafkaBroker broker = KafkaBroker.start(dir); Admin admin = admin(broker)) {
             assertThat(admin.listTopics().names().get()).contains("kept");
-            assertThat(readCommitted(broker, "kept", 1)).extracting(ConsumerRecord::value).containsExactly("before restart");
+            assertThat(readCommitted(broker, "kept", 1))
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("before restart");
+        }
+    }
+
+    @Test
+    void brokerStopsWhenTheJvmThatStartedItIsKilled() throws Exception {
+        Path classes = Path.of(KafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classes.toString(), KafkaBroker.class.getName(),
+                "--dir", dir.toString(), "--port", "0", "--controller-port", "0")
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(launcher.getInputStream(), UTF_8))) {
+            String ready = out.readLine();
+            Matcher matcher = Pattern.compile("kafka-broker: ready on 127\\.0\\.0\\.1:\\d+ \\(pid (\\d+), data .+\\)")
+                    .matcher(String.valueOf(ready));
+            assertThat(matcher.matches()).as("first line of the launcher: %s", ready).isTrue();
+            ProcessHandle broker = ProcessHandle.of(Long.parseLong(matcher.group(1))).orElseThrow();
+
+            launcher.destroyForcibly().waitFor();
+
+            broker.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(broker.isAlive()).isFalse();
+        } finally {
+            launcher.destroyForcibly();
         }
     }
 
@@ -107,22 +139,26 @@ class KafkaBrokerTest {
         }
     }
 
+    private static Admin admin(KafkaBroker broker) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
     private static void createTopic(KafkaBroker broker, String topic) throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = admin(broker)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
     }
 
-    private static KafkaProducer<String, String> transactionalProducer(KafkaBroker broker, String id, Duration timeout) {
+    private static KafkaProducer<String, String> transactionalProducer(KafkaBroker broker, Duration timeout) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + timeout);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) timeout.toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    private static List<ConsumerRecord<String, String>> readCommitted(KafkaBroker broker, String topic, int expected) {
+    private static List<ConsumerRecord<String, String>> readCommitted(KafkaBroker broker, String topic, int count) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -133,7 +169,7 @@ class KafkaBrokerTest {
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() - deadline < 0) {
+            while (records.size() < count && System.nanoTime() - deadline < 0) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             // one more poll: anything beyond the expected records would show up here
