@@ -8,7 +8,7 @@ import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.config.AlertJobConfig;
-import io.assetalerts.udfs.config.Flags.StartingOffsets;
+import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.functions.CountDeadLetters;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
@@ -18,7 +18,6 @@ import io.assetalerts.udfs.functions.SustainedOverheatMatch;
 import io.assetalerts.udfs.functions.ThresholdRuleFunction;
 import io.assetalerts.udfs.functions.WindowSummaries;
 import io.assetalerts.udfs.kafka.EventTimeWatermarks;
-import io.assetalerts.udfs.kafka.InboundDeserializer;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
@@ -63,21 +62,13 @@ public final class AlertJob {
     public static StreamExecutionEnvironment prepare(String... args) {
         AlertJobConfig config = AlertJobConfig.fromArgs(args);
         LOG.info("Starting {} with {}", AlertJobConfig.JOB_NAME, config);
-        StreamExecutionEnvironment env = JobEnvironment.create(config.checkpointInterval(), config.parallelism());
-        String servers = config.bootstrapServers();
+        JobSettings job = config.job();
+        StreamExecutionEnvironment env = JobEnvironment.create(job);
         buildPipeline(env, config,
-                KafkaConnectors.source(servers, config.kafkaProperties(), config.assetTopic(), config.groupId(),
-                        new StartingOffsets(StartingOffsets.Kind.EARLIEST, null),
-                        new InboundDeserializer(Contract.ASSET_REGISTERED, AlertJobConfig.JOB_NAME)),
-                KafkaConnectors.source(servers, config.kafkaProperties(), config.telemetryTopic(), config.groupId(),
-                        config.startingOffsets(),
-                        new InboundDeserializer(Contract.TELEMETRY_RECEIVED, AlertJobConfig.JOB_NAME)),
-                KafkaConnectors.sink(servers, config.kafkaProperties(), config.deliveryGuarantee(),
-                        config.transactionalIdPrefix() + "-alerts", config.transactionTimeout(),
-                        JsonRecordSerializer.alerts(config.alertTopic())),
-                KafkaConnectors.sink(servers, config.kafkaProperties(), config.deliveryGuarantee(),
-                        config.transactionalIdPrefix() + "-dlq", config.transactionTimeout(),
-                        JsonRecordSerializer.deadLetters(config.dlqTopic())));
+                KafkaConnectors.registrySource(job, config.assetTopic()),
+                KafkaConnectors.source(job, config.telemetryTopic(), Contract.TELEMETRY_RECEIVED),
+                KafkaConnectors.sink(job, "alerts", JsonRecordSerializer.alerts(config.alertTopic())),
+                KafkaConnectors.sink(job, "dlq", JsonRecordSerializer.deadLetters(config.dlqTopic())));
         return env;
     }
 
@@ -99,7 +90,8 @@ public final class AlertJob {
         BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
 
         SingleOutputStreamOperator<Reading> telemetry = env
-                .fromSource(telemetrySource, EventTimeWatermarks.telemetry(config.outOfOrderness(), config.idleness()),
+                .fromSource(telemetrySource,
+                        EventTimeWatermarks.telemetry(config.job().outOfOrderness(), config.job().idleness()),
                         "Kafka: " + config.telemetryTopic())
                 .uid(Uids.TELEMETRY_SOURCE)
                 .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
@@ -113,8 +105,8 @@ public final class AlertJob {
         SingleOutputStreamOperator<RegisteredReading> ordered = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, BY_ASSET, Types.STRING)
                 .connect(registry)
-                .process(new RegistryJoin(job, config.telemetryTopic(), config.unknownAssetGrace(),
-                        config.unknownAssetCap()), new AvroTypeInfo<>(RegisteredReading.class))
+                .process(new RegistryJoin(job, config.telemetryTopic(), config.job().unknownAssetGrace(),
+                        config.job().unknownAssetCap()), new AvroTypeInfo<>(RegisteredReading.class))
                 .uid(Uids.REGISTRY_JOIN).name("Order by event time, join asset registry");
 
         SingleOutputStreamOperator<AlertTriggered> thresholdAlerts = DataStreamUtils

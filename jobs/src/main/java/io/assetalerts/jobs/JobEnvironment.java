@@ -1,7 +1,6 @@
 package io.assetalerts.jobs;
 
-import java.time.Duration;
-
+import io.assetalerts.udfs.config.JobSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -21,16 +20,16 @@ public final class JobEnvironment {
     private JobEnvironment() {
     }
 
-    public static StreamExecutionEnvironment create(Duration checkpointInterval, Integer parallelism) {
+    public static StreamExecutionEnvironment create(JobSettings job) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        if (parallelism != null) {
-            env.setParallelism(parallelism);
+        if (job.parallelism() != null) {
+            env.setParallelism(job.parallelism());
         }
         return env;
     }

@@ -9,6 +9,7 @@ public final class Uids {
     private Uids() {
     }
 
+    // alert job (and the registry side of the ingest job)
     public static final String ASSET_SOURCE = "asset-events-source";
     public static final String ASSET_VALIDATION = "asset-events-validation";
     public static final String TELEMETRY_SOURCE = "telemetry-events-source";
@@ -20,6 +21,13 @@ public final class Uids {
     public static final String ALERT_SINK = "alert-events-sink";
     public static final String DEAD_LETTER_COUNT = "dead-letter-count";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    // telemetry-ingest job
+    public static final String RAW_SOURCE = "telemetry-raw-source";
+    public static final String RAW_VALIDATION = "telemetry-raw-validation";
+    public static final String INGEST_REGISTRY_JOIN = "ingest-registry-join";
+    public static final String TELEMETRY_EVENTS = "telemetry-received";
+    public static final String TELEMETRY_SINK = "telemetry-events-sink";
 
     /** The summaries routed to the CEP pattern for asset types that need {@code windowCount} hot windows. */
     public static String sustainedOverheatRoute(int windowCount) {

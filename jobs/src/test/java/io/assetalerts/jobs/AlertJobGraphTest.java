@@ -12,32 +12,49 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The savepoint promise of SPEC 7 rests on stable uids and on serializers that are not Kryo. */
 class AlertJobGraphTest {
 
     private static StreamGraph graph() {
-        StreamExecutionEnvironment env = AlertJob.prepare("--bootstrap-servers", "127.0.0.1:1");
+        return graph("alert-job");
+    }
+
+    private static StreamGraph graph(String job) {
+        StreamExecutionEnvironment env = job.equals("alert-job")
+                ? AlertJob.prepare("--bootstrap-servers", "127.0.0.1:1")
+                : TelemetryIngestJob.prepare("--bootstrap-servers", "127.0.0.1:1");
         return env.getStreamGraph(false);
     }
 
-    @Test
-    void everyOperatorHasItsOwnStableUidAndAReadableName() {
+    @ParameterizedTest
+    @ValueSource(strings = {"alert-job", "telemetry-ingest"})
+    void everyOperatorOfEveryJobHasItsOwnUidAndAReadableName(String job) {
         List<String> uids = new ArrayList<>();
-        for (StreamNode node : graph().getStreamNodes()) {
+        for (StreamNode node : graph(job).getStreamNodes()) {
             assertThat(node.getTransformationUID()).as("uid of '%s'", node.getOperatorName()).isNotBlank();
             assertThat(node.getOperatorName()).as("name of %s", node.getTransformationUID())
                     .doesNotContain("Process").doesNotContain("Map");
             uids.add(node.getTransformationUID());
         }
-        assertThat(uids).doesNotHaveDuplicates().contains(
-                Uids.ASSET_SOURCE, Uids.TELEMETRY_SOURCE, Uids.DEDUPE, Uids.REGISTRY_JOIN, Uids.THRESHOLD_RULE,
-                Uids.ALERT_SINK, Uids.DEAD_LETTER_SINK);
+        assertThat(uids).doesNotHaveDuplicates().contains(Uids.ASSET_SOURCE, Uids.DEAD_LETTER_SINK);
     }
 
     @Test
-    void noRecordOrStateTypeFallsBackToKryo() {
-        StreamGraph graph = graph();
+    void alertJobUidsAreTheSavepointContract() {
+        List<String> uids = graph().getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
+        assertThat(uids).contains(Uids.ASSET_SOURCE, Uids.ASSET_VALIDATION, Uids.TELEMETRY_SOURCE,
+                Uids.TELEMETRY_VALIDATION, Uids.DEDUPE, Uids.REGISTRY_JOIN, Uids.THRESHOLD_RULE, Uids.WINDOW_SUMMARIES,
+                Uids.sustainedOverheatRoute(3), Uids.sustainedOverheatRule(3), Uids.ALERT_SINK, Uids.DEAD_LETTER_COUNT,
+                Uids.DEAD_LETTER_SINK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alert-job", "telemetry-ingest"})
+    void noRecordOrStateTypeFallsBackToKryo(String job) {
+        StreamGraph graph = graph(job);
         assertThat(graph.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         for (StreamNode node : graph.getStreamNodes()) {
             List<TypeSerializer<?>> serializers = new ArrayList<>();

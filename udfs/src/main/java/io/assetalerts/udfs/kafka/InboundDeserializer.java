@@ -2,6 +2,7 @@ package io.assetalerts.udfs.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
@@ -9,6 +10,7 @@ import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.Decoded;
+import io.assetalerts.udfs.codec.DeviceReading;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,7 +27,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class InboundDeserializer implements KafkaRecordDeserializationSchema<Inbound> {
 
     /** The contract a topic carries. */
-    public enum Contract { ASSET_REGISTERED, TELEMETRY_RECEIVED }
+    public enum Contract {
+        /** AssetRegistered on asset.events. */
+        ASSET_REGISTERED,
+        /** TelemetryReceived on telemetry.events. */
+        TELEMETRY_RECEIVED,
+        /** Device readings on telemetry.raw, turned into TelemetryReceived (SPEC 5). */
+        DEVICE_READING
+    }
 
     private final Contract contract;
     private final String job;
@@ -37,7 +46,11 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Inbound> out) {
-        out.collect(contract == Contract.ASSET_REGISTERED ? asset(record) : telemetry(record));
+        out.collect(switch (contract) {
+            case ASSET_REGISTERED -> asset(record);
+            case TELEMETRY_RECEIVED -> telemetry(record, EventJson.decodeTelemetryReceived(record.value()));
+            case DEVICE_READING -> telemetry(record, deviceReading(record.value()));
+        });
     }
 
     private Inbound asset(ConsumerRecord<byte[], byte[]> record) {
@@ -51,8 +64,7 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
                 : Inbound.newBuilder().setAsset(decoded.value()).build();
     }
 
-    private Inbound telemetry(ConsumerRecord<byte[], byte[]> record) {
-        Decoded<TelemetryReceived> decoded = EventJson.decodeTelemetryReceived(record.value());
+    private Inbound telemetry(ConsumerRecord<byte[], byte[]> record, Decoded<TelemetryReceived> decoded) {
         if (!decoded.isOk()) {
             return rejected(record, decoded.reason(), decoded.message());
         }
@@ -62,6 +74,30 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
         }
         Reading reading = new Reading(decoded.value(), record.partition(), record.offset());
         return Inbound.newBuilder().setReading(reading).build();
+    }
+
+    private static Decoded<TelemetryReceived> deviceReading(byte[] value) {
+        Decoded<DeviceReading> decoded = EventJson.decodeDeviceReading(value);
+        if (!decoded.isOk()) {
+            return Decoded.rejected(decoded.reason(), decoded.message());
+        }
+        DeviceReading r = decoded.value();
+        return Decoded.ok(TelemetryReceived.newBuilder()
+                .setEventId(r.readingId() != null ? r.readingId() : eventId(r.assetId(), r.timestamp()))
+                .setAssetId(r.assetId())
+                .setPower(r.power())
+                .setTemperature(r.temperature())
+                .setTimestamp(r.timestamp())
+                .build());
+    }
+
+    /**
+     * The eventId of a device reading without a readingId: a name-based UUID of (assetId, timestamp), so a
+     * re-sent reading gets the same id and the alert job's dedupe drops it.
+     */
+    public static String eventId(String assetId, Instant timestamp) {
+        return UUID.nameUUIDFromBytes((assetId + "|" + timestamp.toEpochMilli()).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static String keyMismatch(ConsumerRecord<byte[], byte[]> record, String assetId) {

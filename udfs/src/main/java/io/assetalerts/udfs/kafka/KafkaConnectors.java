@@ -1,11 +1,11 @@
 package io.assetalerts.udfs.kafka;
 
-import java.time.Duration;
 import java.util.Properties;
 
 import io.assetalerts.schemas.state.Inbound;
-import io.assetalerts.udfs.config.DeliveryGuarantee;
 import io.assetalerts.udfs.config.Flags.StartingOffsets;
+import io.assetalerts.udfs.config.JobSettings;
+import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -24,23 +24,35 @@ public final class KafkaConnectors {
     }
 
     /**
-     * A source of contract records. Offsets are committed on checkpoints (for monitoring lag); on a restart
-     * from a checkpoint or savepoint the source resumes from its own state, not from these.
+     * A source of event records, starting at {@code --starting-offsets} when the job has no state. Offsets are
+     * committed on checkpoints (for lag monitoring); a restart from a checkpoint or savepoint resumes from the
+     * source's own state, not from these.
      */
-    public static KafkaSource<Inbound> source(String bootstrapServers, Properties kafka, String topic, String groupId,
-            StartingOffsets start, InboundDeserializer deserializer) {
+    public static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract) {
+        return source(job, topic, contract, job.startingOffsets());
+    }
+
+    /**
+     * The asset registry source: always read from the beginning of the compacted topic on a fresh start,
+     * whatever {@code --starting-offsets} says, so a replay from a timestamp still knows every asset.
+     */
+    public static KafkaSource<Inbound> registrySource(JobSettings job, String topic) {
+        return source(job, topic, Contract.ASSET_REGISTERED, new StartingOffsets(StartingOffsets.Kind.EARLIEST, null));
+    }
+
+    private static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract, StartingOffsets start) {
         Properties props = new Properties();
-        props.putAll(kafka);
+        props.putAll(job.kafkaProperties());
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent("partition.discovery.interval.ms", "60000");
         return KafkaSource.<Inbound>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(job.bootstrapServers())
                 .setProperties(props)
                 .setTopics(topic)
-                .setGroupId(groupId)
-                .setClientIdPrefix(groupId + "-" + topic)
+                .setGroupId(job.groupId())
+                .setClientIdPrefix(job.groupId() + "-" + topic)
                 .setStartingOffsets(offsets(start))
-                .setDeserializer(deserializer)
+                .setDeserializer(new InboundDeserializer(contract, job.jobName()))
                 .build();
     }
 
@@ -54,22 +66,22 @@ public final class KafkaConnectors {
     }
 
     /**
-     * A sink with the job's delivery guarantee. Exactly-once uses Kafka transactions committed on checkpoints;
-     * {@code transactionTimeout} must stay below the broker's {@code transaction.max.timeout.ms} (15 min on a
-     * stock broker) and well above the checkpoint interval.
+     * A sink with the job's delivery guarantee. Exactly-once uses Kafka transactions committed on checkpoints,
+     * with transactional ids {@code <--transactional-id-prefix>-<name>}; {@code --transaction-timeout} must stay
+     * at or below the broker's {@code transaction.max.timeout.ms} (15 min on a stock broker) and well above the
+     * checkpoint interval (checked at start).
      */
-    public static <T> KafkaSink<T> sink(String bootstrapServers, Properties kafka, DeliveryGuarantee guarantee,
-            String transactionalIdPrefix, Duration transactionTimeout, KafkaRecordSerializationSchema<T> serializer) {
+    public static <T> KafkaSink<T> sink(JobSettings job, String name, KafkaRecordSerializationSchema<T> serializer) {
         Properties props = new Properties();
-        props.putAll(kafka);
-        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
+        props.putAll(job.kafkaProperties());
+        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(job.transactionTimeout().toMillis()));
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         return KafkaSink.<T>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(job.bootstrapServers())
                 .setKafkaProducerConfig(props)
-                .setDeliveryGuarantee(guarantee.toFlink())
-                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setDeliveryGuarantee(job.deliveryGuarantee().toFlink())
+                .setTransactionalIdPrefix(job.transactionalIdPrefix() + "-" + name)
                 .setRecordSerializer(serializer)
                 .build();
     }

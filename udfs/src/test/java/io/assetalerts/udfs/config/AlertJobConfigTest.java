@@ -21,14 +21,14 @@ class AlertJobConfigTest {
         assertThat(c.telemetryTopic()).isEqualTo("telemetry.events");
         assertThat(c.alertTopic()).isEqualTo("alert.events");
         assertThat(c.dlqTopic()).isEqualTo("alert-job.dlq");
-        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-        assertThat(c.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.idleness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.job().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.job().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.job().idleness()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.dedupeTtl()).isEqualTo(Duration.ofHours(24));
-        assertThat(c.unknownAssetGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.job().unknownAssetGrace()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.rules().defaults().critical()).isEqualTo(100.0);
         assertThat(c.rules().defaults().warn()).isEqualTo(90.0);
-        assertThat(c.startingOffsets().kind()).isEqualTo(StartingOffsets.Kind.COMMITTED);
+        assertThat(c.job().startingOffsets().kind()).isEqualTo(StartingOffsets.Kind.COMMITTED);
     }
 
     @Test
@@ -60,11 +60,11 @@ class AlertJobConfigTest {
         AlertJobConfig c = AlertJobConfig.fromArgs("--bootstrap-servers", "x:1",
                 "--starting-offsets", "timestamp:2026-01-10T10:00:00Z", "--out-of-orderness", "500ms",
                 "--checkpoint-interval", "5 min", "--transaction-timeout", "14 min", "--delivery-guarantee", "at-least-once");
-        assertThat(c.startingOffsets()).isEqualTo(new StartingOffsets(StartingOffsets.Kind.TIMESTAMP,
+        assertThat(c.job().startingOffsets()).isEqualTo(new StartingOffsets(StartingOffsets.Kind.TIMESTAMP,
                 Instant.parse("2026-01-10T10:00:00Z")));
-        assertThat(c.outOfOrderness()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.checkpointInterval()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.job().outOfOrderness()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.job().checkpointInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.job().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test
@@ -80,10 +80,10 @@ class AlertJobConfigTest {
         Files.writeString(file, "bootstrap-servers=broker:9092\nalert-topic=alerts.from.file\nidleness=1 min\n"
                 + "kafka.security.protocol=SASL_SSL\n");
         AlertJobConfig c = AlertJobConfig.fromArgs("--config", file.toString(), "--idleness", "2s");
-        assertThat(c.bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(c.job().bootstrapServers()).isEqualTo("broker:9092");
         assertThat(c.alertTopic()).isEqualTo("alerts.from.file");
-        assertThat(c.idleness()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.kafkaProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(c.job().idleness()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.job().kafkaProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.assetalerts.jobs;
+
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.state.Inbound;
+import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.RegisteredReading;
+import io.assetalerts.udfs.config.IngestJobConfig;
+import io.assetalerts.udfs.config.JobSettings;
+import io.assetalerts.udfs.functions.CountDeadLetters;
+import io.assetalerts.udfs.functions.DeadLetterOutput;
+import io.assetalerts.udfs.functions.RegistryJoin;
+import io.assetalerts.udfs.functions.SplitDeadLetters;
+import io.assetalerts.udfs.kafka.EventTimeWatermarks;
+import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
+import io.assetalerts.udfs.kafka.JsonRecordSerializer;
+import io.assetalerts.udfs.kafka.KafkaConnectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The telemetry-ingest job (SPEC 5, the seed's Telemetry Service): device readings from {@code telemetry.raw}
+ * are validated against the contract and physical ranges, joined with the broadcast asset registry (readings
+ * of unknown assets are held, then dead-lettered, exactly as in the alert job), and published as
+ * TelemetryReceived on {@code telemetry.events} exactly-once. The eventId is the readingId when the device
+ * sends one, else a name-based UUID of (assetId, timestamp), so a re-sent reading keeps its id.
+ */
+public final class TelemetryIngestJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryIngestJob.class);
+
+    private TelemetryIngestJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        prepare(args).execute(IngestJobConfig.JOB_NAME);
+    }
+
+    public static JobClient start(String... args) throws Exception {
+        return prepare(args).executeAsync(IngestJobConfig.JOB_NAME);
+    }
+
+    public static StreamExecutionEnvironment prepare(String... args) {
+        IngestJobConfig config = IngestJobConfig.fromArgs(args);
+        LOG.info("Starting {} with {}", IngestJobConfig.JOB_NAME, config);
+        JobSettings job = config.job();
+        StreamExecutionEnvironment env = JobEnvironment.create(job);
+        buildPipeline(env, config,
+                KafkaConnectors.registrySource(job, config.assetTopic()),
+                KafkaConnectors.source(job, config.rawTopic(), Contract.DEVICE_READING),
+                KafkaConnectors.sink(job, "telemetry", JsonRecordSerializer.telemetry(config.telemetryTopic())),
+                KafkaConnectors.sink(job, "dlq", JsonRecordSerializer.deadLetters(config.dlqTopic())));
+        return env;
+    }
+
+    /** Sources, validation, registry join (hold for unknown assets, event-time order), TelemetryReceived, sinks. */
+    public static void buildPipeline(StreamExecutionEnvironment env, IngestJobConfig config,
+            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> rawSource,
+            Sink<TelemetryReceived> telemetrySink, Sink<DeadLetter> deadLetterSink) {
+        SingleOutputStreamOperator<AssetRegistered> assets = env
+                .fromSource(assetSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.assetTopic())
+                .uid(Uids.ASSET_SOURCE)
+                .process(SplitDeadLetters.assets(), new AvroTypeInfo<>(AssetRegistered.class))
+                .uid(Uids.ASSET_VALIDATION).name("Reject invalid registrations");
+        BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
+
+        SingleOutputStreamOperator<Reading> readings = env
+                .fromSource(rawSource,
+                        EventTimeWatermarks.telemetry(config.job().outOfOrderness(), config.job().idleness()),
+                        "Kafka: " + config.rawTopic())
+                .uid(Uids.RAW_SOURCE)
+                .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
+                .uid(Uids.RAW_VALIDATION).name("Reject invalid device readings");
+
+        SingleOutputStreamOperator<RegisteredReading> registered = readings
+                .keyBy(r -> r.getEvent().getAssetId(), Types.STRING)
+                .connect(registry)
+                .process(new RegistryJoin(IngestJobConfig.JOB_NAME, config.rawTopic(),
+                        config.job().unknownAssetGrace(), config.job().unknownAssetCap()),
+                        new AvroTypeInfo<>(RegisteredReading.class))
+                .uid(Uids.INGEST_REGISTRY_JOIN).name("Hold readings of unknown assets, join registry");
+
+        registered
+                .map(r -> r.getReading().getEvent(), new AvroTypeInfo<>(TelemetryReceived.class))
+                .uid(Uids.TELEMETRY_EVENTS).name("To TelemetryReceived")
+                .sinkTo(telemetrySink)
+                .uid(Uids.TELEMETRY_SINK).name("Kafka: " + config.telemetryTopic());
+
+        DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
+                .union(readings.getSideOutput(DeadLetterOutput.TAG), registered.getSideOutput(DeadLetterOutput.TAG));
+        deadLetters
+                .map(new CountDeadLetters(), new AvroTypeInfo<>(DeadLetter.class))
+                .uid(Uids.DEAD_LETTER_COUNT).name("Count dead letters by reason")
+                .sinkTo(deadLetterSink)
+                .uid(Uids.DEAD_LETTER_SINK).name("Kafka: " + config.dlqTopic());
+    }
+}
