@@ -1,0 +1,98 @@
+package io.assetalerts.jobs.differential;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.udfs.rules.RuleSettings;
+
+/**
+ * A random fleet for the differential test, reproducible by seed: assets of three types, a reading about
+ * every 10 s each, random spikes above critical, sustained stretches above warn, readings exactly at a
+ * threshold, empty minutes, re-sent duplicates, unregistered assets, and an arrival order shuffled within
+ * 4 s (inside the 5 s out-of-orderness bound).
+ */
+final class RandomFleet {
+
+    static final Instant START = Instant.parse("2026-01-10T10:00:00Z");
+    static final String[] TYPES = {"TURBINE", "PUMP", "TRANSFORMER"};
+    static final String RULES_YAML = """
+            assetTypes:
+              PUMP: {critical: 80, warn: 70}
+              TRANSFORMER: {critical: 90, warn: 75, window: 30s, windows: 4}
+            """;
+
+    final List<AssetRegistered> registrations = new ArrayList<>();
+    /** Readings in the order they are produced to Kafka. */
+    final List<TelemetryReceived> arrivals = new ArrayList<>();
+    int duplicates;
+
+    RandomFleet(long seed, int assetCount, int minutes, RuleBook rules) {
+        Random random = new Random(seed);
+        record Timed(TelemetryReceived reading, double arrival) {
+        }
+        List<Timed> timed = new ArrayList<>();
+        for (int a = 0; a < assetCount + 3; a++) {
+            boolean registered = a < assetCount;
+            String type = TYPES[a % TYPES.length];
+            String assetId = (registered ? type : "GHOST") + "-" + seed + "-" + a;
+            if (registered) {
+                registrations.add(AssetRegistered.newBuilder().setEventId("reg-" + assetId).setAssetId(assetId)
+                        .setAssetType(type).setLocation("Plant-" + (a % 7)).setTimestamp(START).build());
+            }
+            RuleSettings s = rules.forType(type);
+            double baseline = s.warn() - 4 - random.nextDouble() * 8;
+            int sustainedLeft = 0;
+            int spikeLeft = 0;
+            long t = START.toEpochMilli() + random.nextInt(10_000);
+            long end = START.toEpochMilli() + minutes * 60_000L;
+            long skipMinute = -1;
+            int n = 0;
+            while (t < end) {
+                long minute = t / 60_000;
+                if (random.nextDouble() < 0.004) {
+                    skipMinute = minute + 1;
+                }
+                if (sustainedLeft == 0 && random.nextDouble() < 0.02) {
+                    sustainedLeft = 6 + random.nextInt(24);
+                }
+                if (spikeLeft == 0 && random.nextDouble() < 0.03) {
+                    spikeLeft = 1 + random.nextInt(3);
+                }
+                double temperature;
+                if (spikeLeft > 0) {
+                    spikeLeft--;
+                    temperature = s.critical() + 0.1 + random.nextInt(100) / 10.0;
+                } else if (random.nextDouble() < 0.01) {
+                    temperature = s.critical();
+                } else if (sustainedLeft > 0) {
+                    temperature = s.warn() + 0.5 + random.nextInt(60) / 10.0;
+                } else {
+                    temperature = baseline + random.nextGaussian() * 2;
+                }
+                if (sustainedLeft > 0) {
+                    sustainedLeft--;
+                }
+                if (minute != skipMinute) {
+                    TelemetryReceived r = TelemetryReceived.newBuilder().setEventId(assetId + "-" + n++)
+                            .setAssetId(assetId).setPower(50 + random.nextInt(500) / 10.0)
+                            .setTemperature(Math.round(temperature * 10) / 10.0).setTimestamp(Instant.ofEpochMilli(t))
+                            .build();
+                    timed.add(new Timed(r, t + random.nextDouble() * 4000));
+                    if (random.nextDouble() < 0.05) {
+                        timed.add(new Timed(r, t + random.nextDouble() * 4000));
+                        duplicates++;
+                    }
+                }
+                t += 7_000 + random.nextInt(6_000);
+            }
+        }
+        timed.sort(Comparator.comparingDouble(Timed::arrival));
+        timed.forEach(x -> arrivals.add(x.reading()));
+    }
+}
