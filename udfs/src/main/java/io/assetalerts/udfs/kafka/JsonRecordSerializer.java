@@ -1,10 +1,12 @@
 package io.assetalerts.udfs.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,11 +28,14 @@ public abstract class JsonRecordSerializer<T> implements KafkaRecordSerializatio
 
     protected abstract byte[] value(T element);
 
+    protected byte[] keyBytes(T element) {
+        String key = key(element);
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-        String key = key(element);
-        return new ProducerRecord<>(topic, null, null,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value(element));
+        return new ProducerRecord<>(topic, null, null, keyBytes(element), value(element));
     }
 
     public static JsonRecordSerializer<AlertTriggered> alerts(String topic) {
@@ -66,6 +71,16 @@ public abstract class JsonRecordSerializer<T> implements KafkaRecordSerializatio
             @Override
             protected String key(DeadLetter deadLetter) {
                 return deadLetter.getKey();
+            }
+
+            /** The original key bytes, also when the dead letter carries them base64-encoded. */
+            @Override
+            protected byte[] keyBytes(DeadLetter deadLetter) {
+                if (deadLetter.getKey() != null
+                        && DeadLetters.PAYLOAD_ENCODING_BASE64.equals(deadLetter.getPayloadEncoding())) {
+                    return Base64.getDecoder().decode(deadLetter.getKey());
+                }
+                return super.keyBytes(deadLetter);
             }
 
             @Override
