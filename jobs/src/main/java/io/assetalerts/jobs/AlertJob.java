@@ -9,15 +9,12 @@ import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.config.JobSettings;
-import io.assetalerts.udfs.functions.CountDeadLetters;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
 import io.assetalerts.udfs.functions.RegistryJoin;
-import io.assetalerts.udfs.functions.SplitDeadLetters;
 import io.assetalerts.udfs.functions.SustainedOverheatMatch;
 import io.assetalerts.udfs.functions.ThresholdRuleFunction;
 import io.assetalerts.udfs.functions.WindowSummaries;
-import io.assetalerts.udfs.kafka.EventTimeWatermarks;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
@@ -82,20 +79,13 @@ public final class AlertJob {
             Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
         String job = AlertJobConfig.JOB_NAME;
 
-        SingleOutputStreamOperator<AssetRegistered> assets = env
-                .fromSource(assetSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.assetTopic())
-                .uid(Uids.ASSET_SOURCE)
-                .process(SplitDeadLetters.assets(), new AvroTypeInfo<>(AssetRegistered.class))
-                .uid(Uids.ASSET_VALIDATION).name("Reject invalid registrations");
+        SingleOutputStreamOperator<AssetRegistered> assets =
+                SharedWiring.registrations(env, assetSource, config.assetTopic());
         BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
 
-        SingleOutputStreamOperator<Reading> telemetry = env
-                .fromSource(telemetrySource,
-                        EventTimeWatermarks.telemetry(config.job().outOfOrderness(), config.job().idleness()),
-                        "Kafka: " + config.telemetryTopic())
-                .uid(Uids.TELEMETRY_SOURCE)
-                .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
-                .uid(Uids.TELEMETRY_VALIDATION).name("Reject invalid telemetry");
+        SingleOutputStreamOperator<Reading> telemetry = SharedWiring.readings(env, telemetrySource,
+                config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
+                Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
         SingleOutputStreamOperator<Reading> unique = telemetry
                 .keyBy(BY_ASSET, Types.STRING)
@@ -119,22 +109,7 @@ public final class AlertJob {
                 .process(new WindowSummaries(config.rules()), new AvroTypeInfo<>(WindowSummary.class))
                 .uid(Uids.WINDOW_SUMMARIES).name("Summarise event-time windows (count, avg, max)");
 
-        DataStream<AlertTriggered> alerts = thresholdAlerts;
-        RuleBook rules = config.rules();
-        for (int windowCount : rules.windowCounts()) {
-            SingleOutputStreamOperator<WindowSummary> routed = windows
-                    .filter(w -> rules.forType(w.getAssetType()).windowCount() == windowCount)
-                    .uid(Uids.sustainedOverheatRoute(windowCount))
-                    .name("Windows of types needing " + windowCount + " hot in a row");
-            SingleOutputStreamOperator<AlertTriggered> sustained = CEP
-                    .pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, WindowSummary::getAssetId, Types.STRING),
-                            SustainedOverheatMatch.pattern(windowCount))
-                    .inProcessingTime()
-                    .process(new SustainedOverheatMatch(rules), new AvroTypeInfo<>(AlertTriggered.class))
-                    .uid(Uids.sustainedOverheatRule(windowCount))
-                    .name("Rule: SUSTAINED_OVERHEAT (CEP, " + windowCount + " adjacent hot windows)");
-            alerts = alerts.union(sustained);
-        }
+        DataStream<AlertTriggered> alerts = thresholdAlerts.union(sustainedOverheat(windows, config.rules()));
 
         alerts
                 .sinkTo(alertSink)
@@ -142,11 +117,30 @@ public final class AlertJob {
 
         DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
                 .union(telemetry.getSideOutput(DeadLetterOutput.TAG), ordered.getSideOutput(DeadLetterOutput.TAG));
-        deadLetters
-                .map(new CountDeadLetters(), new AvroTypeInfo<>(DeadLetter.class))
-                .uid(Uids.DEAD_LETTER_COUNT).name("Count dead letters by reason")
-                .sinkTo(deadLetterSink)
-                .uid(Uids.DEAD_LETTER_SINK).name("Kafka: " + config.dlqTopic());
+        SharedWiring.deadLetters(deadLetters, deadLetterSink, config.dlqTopic());
+    }
+
+    /**
+     * One CEP operator per distinct window count in the rule book (a pattern's length is fixed), each fed the
+     * summaries of the asset types that need that many hot windows.
+     */
+    private static DataStream<AlertTriggered> sustainedOverheat(DataStream<WindowSummary> windows, RuleBook rules) {
+        DataStream<AlertTriggered> alerts = null;
+        for (int windowCount : rules.windowCounts()) {
+            SingleOutputStreamOperator<WindowSummary> routed = windows
+                    .filter(w -> rules.forType(w.getAssetType()).windowCount() == windowCount)
+                    .uid(Uids.sustainedOverheatRoute(windowCount))
+                    .name("Windows of types needing " + windowCount + " hot in a row");
+            SingleOutputStreamOperator<AlertTriggered> matched = CEP
+                    .pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, WindowSummary::getAssetId, Types.STRING),
+                            SustainedOverheatMatch.pattern(windowCount))
+                    .inProcessingTime()
+                    .process(new SustainedOverheatMatch(rules), new AvroTypeInfo<>(AlertTriggered.class))
+                    .uid(Uids.sustainedOverheatRule(windowCount))
+                    .name("Rule: SUSTAINED_OVERHEAT (CEP, " + windowCount + " adjacent hot windows)");
+            alerts = alerts == null ? matched : alerts.union(matched);
+        }
+        return alerts;
     }
 
     private static final KeySelector<Reading, String> BY_ASSET = r -> r.getEvent().getAssetId();

@@ -8,11 +8,8 @@ import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.config.IngestJobConfig;
 import io.assetalerts.udfs.config.JobSettings;
-import io.assetalerts.udfs.functions.CountDeadLetters;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.RegistryJoin;
-import io.assetalerts.udfs.functions.SplitDeadLetters;
-import io.assetalerts.udfs.kafka.EventTimeWatermarks;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
@@ -67,20 +64,13 @@ public final class TelemetryIngestJob {
     public static void buildPipeline(StreamExecutionEnvironment env, IngestJobConfig config,
             Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> rawSource,
             Sink<TelemetryReceived> telemetrySink, Sink<DeadLetter> deadLetterSink) {
-        SingleOutputStreamOperator<AssetRegistered> assets = env
-                .fromSource(assetSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.assetTopic())
-                .uid(Uids.ASSET_SOURCE)
-                .process(SplitDeadLetters.assets(), new AvroTypeInfo<>(AssetRegistered.class))
-                .uid(Uids.ASSET_VALIDATION).name("Reject invalid registrations");
+        SingleOutputStreamOperator<AssetRegistered> assets =
+                SharedWiring.registrations(env, assetSource, config.assetTopic());
         BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
 
-        SingleOutputStreamOperator<Reading> readings = env
-                .fromSource(rawSource,
-                        EventTimeWatermarks.telemetry(config.job().outOfOrderness(), config.job().idleness()),
-                        "Kafka: " + config.rawTopic())
-                .uid(Uids.RAW_SOURCE)
-                .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
-                .uid(Uids.RAW_VALIDATION).name("Reject invalid device readings");
+        SingleOutputStreamOperator<Reading> readings = SharedWiring.readings(env, rawSource, config.rawTopic(),
+                config.job().outOfOrderness(), config.job().idleness(),
+                Uids.RAW_SOURCE, Uids.RAW_VALIDATION, "Reject invalid device readings");
 
         SingleOutputStreamOperator<RegisteredReading> registered = readings
                 .keyBy(r -> r.getEvent().getAssetId(), Types.STRING)
@@ -98,10 +88,6 @@ public final class TelemetryIngestJob {
 
         DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
                 .union(readings.getSideOutput(DeadLetterOutput.TAG), registered.getSideOutput(DeadLetterOutput.TAG));
-        deadLetters
-                .map(new CountDeadLetters(), new AvroTypeInfo<>(DeadLetter.class))
-                .uid(Uids.DEAD_LETTER_COUNT).name("Count dead letters by reason")
-                .sinkTo(deadLetterSink)
-                .uid(Uids.DEAD_LETTER_SINK).name("Kafka: " + config.dlqTopic());
+        SharedWiring.deadLetters(deadLetters, deadLetterSink, config.dlqTopic());
     }
 }
