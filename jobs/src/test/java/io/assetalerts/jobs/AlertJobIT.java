@@ -100,6 +100,21 @@ class AlertJobIT {
     }
 
     @Test
+    void atLeastOnceDeliveryAlsoAlertsWithTheSameAlertId() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
+        KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        KAFKA.produce(t.telemetry(), List.of(
+                reading(t.telemetry(), "TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7),
+                reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(30), 90.0)));
+
+        start(t.args(KAFKA, "alo", "--delivery-guarantee", "at-least-once"));
+
+        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT))).singleElement().satisfies(a ->
+                assertThat(a.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-101",
+                        "TEMPERATURE_THRESHOLD", T0.plusSeconds(1).toEpochMilli())));
+    }
+
+    @Test
     void everyRejectReasonLandsInTheDlqWhileValidRecordsStillAlert() throws Exception {
         AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
         String tel = t.telemetry();
