@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import io.assetalerts.udfs.config.AlertJobConfig;
+import io.assetalerts.udfs.config.IngestJobConfig;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,11 +72,12 @@ class DockerComposeConfigTest {
         while (m.find()) {
             topics.put(m.group(1), m.group(2) + (m.group(3) == null ? "" : " " + m.group(3)));
         }
+        IngestJobConfig ingest = IngestJobConfig.fromArgs("--bootstrap-servers", "kafka:9092");
         assertThat(topics).containsKeys(defaults.assetTopic(), defaults.telemetryTopic(), defaults.alertTopic(),
-                defaults.dlqTopic(), "telemetry.raw", "telemetry-ingest.dlq");
+                defaults.dlqTopic(), ingest.rawTopic(), ingest.dlqTopic());
         assertThat(topics.get(defaults.assetTopic())).endsWith(" cleanup.policy=compact");
         assertThat(topics.get(defaults.telemetryTopic())).isEqualTo("12");
-        assertThat(topics.get("telemetry.raw")).isEqualTo("12");
+        assertThat(topics.get(ingest.rawTopic())).isEqualTo("12");
     }
 
     @Test
@@ -135,7 +137,7 @@ class DockerComposeConfigTest {
     @Test
     void theBrokerAcceptsTheJobsTransactionTimeout() {
         long ceiling = services.path("kafka").path("environment").path("KAFKA_TRANSACTION_MAX_TIMEOUT_MS").asLong();
-        assertThat(Duration.ofMillis(ceiling)).isGreaterThanOrEqualTo(defaults.transactionTimeout());
+        assertThat(Duration.ofMillis(ceiling)).isGreaterThanOrEqualTo(defaults.job().transactionTimeout());
     }
 
     /** The build's version, from the root pom (the shaded jar is named after it). */
