@@ -97,8 +97,10 @@ write_conf() {
 # --- memory: like bin/jobmanager.sh and bin/taskmanager.sh, BashJavaUtils derives the JVM memory flags (line 1)
 #     and the fully resolved memory options (line 2) from *.memory.process.size. ---
 resource_params() {   # $1 = GET_JM_RESOURCE_PARAMS | GET_TM_RESOURCE_PARAMS, $2 = conf dir
-  "$JAVA" -cp "$LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$2" 2>&1 \
-    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -n 2
+  local out
+  out=$("$JAVA" -cp "$LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$2" 2>&1) \
+    || die "the memory settings in $2/config.yaml are not valid: $(grep -m 1 -i 'exception' <<<"$out")"
+  sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<<"$out" | tail -n 2
 }
 
 # the config's env.java.opts.all and env.java.opts.<jobmanager|taskmanager|client>, as bin/config.sh uses them
@@ -108,8 +110,8 @@ config_java_opts() {   # $1 = dir, $2 = jobmanager | taskmanager | client
 
 launch() {   # $1 = jobmanager | taskmanager, $2 = main class, $3 = params kind, $4 = dir
   local name=$1 main=$2 kind=$3 dir=$4 params jvm dyn
-  params=$(resource_params "$kind" "$dir/conf")
-  [[ $(wc -l <<<"$params") -eq 2 ]] || die "BashJavaUtils $kind failed: $params"
+  params=$(resource_params "$kind" "$dir/conf") || exit 1
+  [[ $(wc -l <<<"$params") -eq 2 ]] || die "BashJavaUtils $kind printed no memory settings: $params"
   jvm=$(sed -n 1p <<<"$params"); dyn=$(sed -n 2p <<<"$params")
   # -Dlog.file also tells the Web UI where the Logs tab reads from; setsid: the JVM outlives this shell
   # shellcheck disable=SC2086  # the option strings are meant to split into words
@@ -157,6 +159,9 @@ start() {
   command -v curl >/dev/null || die "curl is needed (apt-get install -y curl)"
   in_use "$REST_PORT" && die "port $REST_PORT (REST_PORT, REST API and Web UI) is already in use on 127.0.0.1"
   in_use "$RPC_PORT" && die "port $RPC_PORT (RPC_PORT, JobManager RPC) is already in use on 127.0.0.1"
+  # a start that fails half-way leaves nothing running
+  # shellcheck disable=SC2064  # $dir is expanded now, on purpose: it is local to this function
+  trap "echo 'flink-local: start failed, stopping what was started' >&2; stop '$dir'" EXIT
   local t0; t0=$(now_ms)
   resolve_jars
   write_conf "$dir"
@@ -169,6 +174,7 @@ start() {
   wait_for "the TaskManager to register" "$dir" \
     "[[ \$(overview $REST_PORT | sed -n 's/.*\"taskmanagers\":\([0-9]*\).*/\1/p') -ge 1 ]]"
   local t3; t3=$(now_ms)
+  trap - EXIT
   echo "flink-local: JobManager pid $(cat "$dir/jobmanager.pid"), TaskManager pid $(cat "$dir/taskmanager.pid");" \
     "config $(secs $((t1 - t0))), REST up after $(secs $((t2 - t1))), TaskManager registered after" \
     "$(secs $((t3 - t1))); logs in $dir/log" >&2
@@ -193,6 +199,7 @@ stop() {
 
 status() {
   local dir=$1 name port
+  [[ -f "$dir/conf/config.yaml" ]] || die "$dir holds no cluster; run: $0 start $dir"
   for name in jobmanager taskmanager; do
     if alive "$dir/$name.pid"; then echo "$name: running (pid $(cat "$dir/$name.pid"))"; else echo "$name: not running"; fi
   done

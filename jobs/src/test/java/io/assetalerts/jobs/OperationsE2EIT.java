@@ -116,7 +116,8 @@ class OperationsE2EIT {
         note("v2 (upgrade + rescale 1 -> 2) run-from-savepoint-to-RUNNING: %d ms", millisSince(runStart));
         assertThat(rest.vertexParallelisms(v2)).allSatisfy(v -> assertThat(v).endsWith(" = 2"));
 
-        assertThat(alertsAtLeast(t, 3)).extracting(OperationsE2EIT::describe).containsExactly(
+        // in any order from here on: at parallelism 2 different assets' alerts come from different subtasks
+        assertThat(alertsAtLeast(t, 3)).extracting(OperationsE2EIT::describe).containsExactlyInAnyOrder(
                 "TURBINE-1@10:16:01Z [t1-a]", "PUMP-1@10:17:15Z [p1-b]", "TURBINE-1@10:17:30Z [t1-e]");
         assertMetric(v2, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
         // v1's tick (restored from state) and the four new readings up to the watermark
@@ -138,7 +139,7 @@ class OperationsE2EIT {
         note("v3 (rescale 2 -> 1) run-from-savepoint-to-RUNNING: %d ms", millisSince(runStart));
 
         List<AlertTriggered> all = alertsAtLeast(t, 4);
-        assertThat(all).extracting(OperationsE2EIT::describe).containsExactly(
+        assertThat(all).extracting(OperationsE2EIT::describe).containsExactlyInAnyOrder(
                 "TURBINE-1@10:16:01Z [t1-a]", "PUMP-1@10:17:15Z [p1-b]", "TURBINE-1@10:17:30Z [t1-e]",
                 "PUMP-1@10:19:30Z [p1-d]");
         assertThat(all).extracting(AlertTriggered::getAlertId).doesNotHaveDuplicates();

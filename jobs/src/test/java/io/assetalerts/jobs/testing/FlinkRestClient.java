@@ -136,7 +136,10 @@ public final class FlinkRestClient {
                 ids.add(id);
             }
         }
-        if (ids.size() != 1) {
+        if (ids.size() > 1) {
+            throw new AssertionError("metric '" + metric + "' of '" + operatorName + "' is ambiguous: " + ids);
+        }
+        if (ids.isEmpty()) {
             return Double.NaN;   // not registered yet (operators register metrics when they open)
         }
         JsonNode values = get(base + "?get=" + ids.get(0) + "&agg=" + aggregation);
