@@ -84,7 +84,7 @@ class DockerComposeConfigTest {
     void flinkRunsOnFlinkConfWithItsRestPortPublished() {
         String restPort = flinkConf.path("rest").path("port").asText();
         assertThat(restPort).isEqualTo("8081");
-        for (String service : List.of("jobmanager", "taskmanager", "submit-alert-job")) {
+        for (String service : List.of("jobmanager", "taskmanager", "submit-alert-job", "submit-ingest-job")) {
             assertThat(texts(services.path(service).path("volumes"))).as(service)
                     .contains("./flink-conf:/opt/flink/conf:ro");
         }
@@ -106,7 +106,7 @@ class DockerComposeConfigTest {
     @Test
     void imagesAndPluginMatchTheBuildsVersions() {
         String flink = EnvironmentInformation.getVersion();
-        for (String service : List.of("jobmanager", "taskmanager", "submit-alert-job", "flink-state-init")) {
+        for (String service : List.of("jobmanager", "taskmanager", "submit-alert-job", "submit-ingest-job", "flink-state-init")) {
             assertThat(services.path(service).path("image").asText()).as(service)
                     .isEqualTo("flink:" + flink + "-java17");
         }
@@ -127,6 +127,9 @@ class DockerComposeConfigTest {
         assertThat(submit.path("command").asText())
                 .startsWith("flink run -d -m jobmanager:8081 /opt/jobs/alert-job-" + projectVersion() + ".jar ")
                 .endsWith("--bootstrap-servers kafka:9092");
+        assertThat(services.path("submit-ingest-job").path("command").asText())
+                .startsWith("flink run -d -m jobmanager:8081 /opt/jobs/telemetry-ingest-job-" + projectVersion() + ".jar ");
+        assertThat(services.path("simulator").path("command").asText()).contains("--format raw");
         assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
                 .contains("PLAINTEXT://kafka:9092");
         assertThat(services.path("simulator").path("command").asText())
