@@ -1,0 +1,57 @@
+package io.assetalerts.tools.simulator;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import io.assetalerts.schemas.AlertTriggered;
+
+/**
+ * One alert as one readable line, for people watching the local stack:
+ * {@code 10:16:06Z HIGH   TURBINE-101 (TURBINE @ AP-Plant-7) TEMPERATURE_THRESHOLD 104.7°C > 100.0  alertId=...}.
+ * Times are event time in UTC. Fields a seed-shaped alert lacks are left out.
+ */
+public final class AlertLine {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private AlertLine() {
+    }
+
+    public static String format(AlertTriggered alert) {
+        StringBuilder line = new StringBuilder();
+        line.append(time(alert.getTimestamp())).append(' ')
+                .append(String.format(Locale.ROOT, "%-6s", alert.getSeverity())).append(' ')
+                .append(alert.getAssetId());
+        if (alert.getAssetType() != null || alert.getLocation() != null) {
+            line.append(" (").append(orQuestionMark(alert.getAssetType())).append(" @ ")
+                    .append(orQuestionMark(alert.getLocation())).append(')');
+        }
+        line.append(' ').append(alert.getRule().isEmpty() ? alert.getReason() : alert.getRule());
+        Double temperature = alert.getTemperature();
+        if (temperature != null) {
+            line.append(' ');
+            if (alert.getWindowStart() != null) {
+                line.append("avg ");
+            }
+            line.append(String.format(Locale.ROOT, "%.1f°C", temperature));
+            if (alert.getThreshold() != null) {
+                line.append(String.format(Locale.ROOT, " > %.1f", alert.getThreshold()));
+            }
+        }
+        if (alert.getWindowStart() != null && alert.getWindowEnd() != null) {
+            line.append(" in ").append(time(alert.getWindowStart())).append('-').append(time(alert.getWindowEnd()));
+        }
+        return line.append("  alertId=").append(alert.getAlertId()).toString();
+    }
+
+    private static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    private static String orQuestionMark(String value) {
+        return value == null ? "?" : value;
+    }
+}

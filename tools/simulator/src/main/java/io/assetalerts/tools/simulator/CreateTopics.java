@@ -1,0 +1,156 @@
+package io.assetalerts.tools.simulator;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.assetalerts.udfs.config.Flags;
+import io.assetalerts.udfs.config.InvalidFlagException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates the system's topics (SPEC 2) if they do not exist yet: {@code asset.events} compacted, telemetry with
+ * 12 partitions. A topic that exists is left as it is and reported with its partition count, so running it
+ * twice is harmless. {@code --topics} takes another list as {@code NAME:PARTITIONS[:compact]}, comma-separated.
+ */
+public final class CreateTopics {
+
+    private static final String NAME = "create-topics";
+
+    static final String DEFAULT_TOPICS = "asset.events:1:compact,telemetry.raw:12,telemetry.events:12,"
+            + "alert.events:3,alert-job.dlq:1,telemetry-ingest.dlq:1";
+
+    static final String USAGE = """
+            usage: create-topics --bootstrap-servers HOST:PORT [flags]
+              --topics LIST               NAME:PARTITIONS[:compact],... (default %s)
+              --replication-factor 1
+              --timeout 30s
+              --kafka.<property> VALUE    passed to the Kafka admin client
+            """.formatted(DEFAULT_TOPICS);
+
+    private CreateTopics() {
+    }
+
+    public static void main(String[] args) {
+        Cli.main(NAME, USAGE, args, CreateTopics::run);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
+        Flags flags = Flags.parse(args);
+        String bootstrap = flags.requiredString("bootstrap-servers");
+        Properties kafka = flags.kafkaProperties();
+        String list = flags.string("topics", DEFAULT_TOPICS);
+        int replication = flags.positiveInt("replication-factor", 1);
+        Duration timeout = flags.positiveDuration("timeout", Duration.ofSeconds(30));
+        flags.rejectUnknown();
+        List<NewTopic> topics = parse(list, (short) replication);
+
+        try (Admin admin = KafkaClients.admin(bootstrap, kafka)) {
+            CreateTopicsResult result = admin.createTopics(topics);
+            Map<String, String> report = new LinkedHashMap<>();
+            List<String> existing = new ArrayList<>();
+            for (NewTopic topic : topics) {
+                try {
+                    result.values().get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    report.put(topic.name(), "created, " + describe(topic));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new Cli.Failure("creating topic " + topic.name() + " failed: "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                    existing.add(topic.name());
+                }
+            }
+            if (!existing.isEmpty()) {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                for (String name : existing) {
+                    report.put(name, "exists, " + partitions(descriptions.get(name).partitions().size()));
+                }
+            }
+            awaitLeaders(admin, topics, timeout);
+            for (NewTopic topic : topics) {
+                out.println(NAME + ": " + topic.name() + " " + report.get(topic.name()));
+            }
+        }
+        return Cli.OK;
+    }
+
+    /** Returns once every partition of the topics has a leader, so producers can start right away. */
+    private static void awaitLeaders(Admin admin, List<NewTopic> topics, Duration timeout) throws Exception {
+        List<String> names = topics.stream().map(NewTopic::name).toList();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, TopicDescription> descriptions;
+            try {
+                descriptions = admin.describeTopics(names).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                descriptions = Map.of();
+            }
+            List<String> waiting = new ArrayList<>(names);
+            descriptions.forEach((name, description) -> {
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    waiting.remove(name);
+                }
+            });
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new Cli.Failure("partitions of " + waiting + " have no leader after " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static List<NewTopic> parse(String list, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String item : list.split(",")) {
+            String[] parts = item.trim().split(":");
+            try {
+                if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()
+                        || (parts.length == 3 && !parts[2].equals("compact"))) {
+                    throw new IllegalArgumentException();
+                }
+                int partitions = Integer.parseInt(parts[1]);
+                if (partitions < 1) {
+                    throw new IllegalArgumentException();
+                }
+                NewTopic topic = new NewTopic(parts[0], partitions, replication);
+                if (parts.length == 3) {
+                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                topics.add(topic);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFlagException("topics", "expected NAME:PARTITIONS[:compact], got '" + item + "'");
+            }
+        }
+        return topics;
+    }
+
+    private static String describe(NewTopic topic) {
+        String partitions = partitions(topic.numPartitions());
+        return topic.configs() != null && !topic.configs().isEmpty() ? partitions + ", compacted" : partitions;
+    }
+
+    private static String partitions(int count) {
+        return count + (count == 1 ? " partition" : " partitions");
+    }
+}

@@ -1,0 +1,108 @@
+package io.assetalerts.tools.simulator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.assetalerts.tools.simulator.AssetFile.Row;
+import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.udfs.config.Flags;
+import io.assetalerts.udfs.config.InvalidFlagException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Publishes asset registrations from a CSV or JSON-lines file (see {@link AssetFile}) to {@code asset.events},
+ * keyed by assetId, in file order, with an idempotent producer. Every row is checked first; a bad row is reported
+ * on stderr as {@code FILE:LINE: REASON message} and not published, while the good rows still are.
+ * Exit code: 0 when every row was published, 1 when a row was bad or publishing failed, 2 when the command line
+ * or the file as a whole is unusable (nothing published).
+ */
+public final class RegisterAssets {
+
+    private static final String NAME = "register-assets";
+    private static final long SEND_TIMEOUT_MS = 60_000;
+
+    static final String USAGE = """
+            usage: register-assets --bootstrap-servers HOST:PORT --file assets.csv|assets.jsonl [flags]
+              --format csv|jsonl          default from the file name (.csv; .jsonl, .ndjson, .json)
+              --timestamp now             registration time of rows without one (ISO-8601)
+              --asset-topic asset.events
+              --kafka.<property> VALUE    passed to the Kafka producer
+            CSV header: assetId,assetType,location[,timestamp]. JSON lines: AssetRegistered objects, eventId and
+            eventType optional (a missing eventId is the name-based UUID of assetId and timestamp).
+            """;
+
+    private RegisterAssets() {
+    }
+
+    public static void main(String[] args) {
+        Cli.main(NAME, USAGE, args, RegisterAssets::run);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
+        Flags flags = Flags.parse(args);
+        String bootstrap = flags.requiredString("bootstrap-servers");
+        Properties kafka = flags.kafkaProperties();
+        Path file = Path.of(flags.requiredString("file"));
+        String formatName = flags.optionalString("format");
+        AssetFile.Format format = formatName == null ? AssetFile.Format.of(file)
+                : flags.choice("format", AssetFile.Format.class, null);
+        if (format == null) {
+            throw new InvalidFlagException("format", "cannot tell the format from the file name " + file.getFileName()
+                    + ": give csv or jsonl");
+        }
+        Instant timestamp = SimulatorConfig.instant(flags, "timestamp");
+        String topic = flags.string("asset-topic", "asset.events");
+        flags.rejectUnknown();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidFlagException("file", "no such file: " + file);
+        }
+
+        List<Row> rows;
+        try {
+            rows = AssetFile.read(file, format, timestamp);
+        } catch (AssetFile.UnreadableFileException | IOException e) {
+            err.println(NAME + ": " + file + ": " + e.getMessage() + "; nothing published");
+            return Cli.USAGE;
+        }
+        int bad = 0;
+        for (Row row : rows) {
+            if (!row.ok()) {
+                bad++;
+                err.println(file + ":" + row.line() + ": " + row.reason() + " " + row.problem());
+            }
+        }
+        int published = publish(bootstrap, kafka, topic, rows);
+        out.printf(Locale.ROOT, "%s: published %d of %d registrations from %s to %s%s%n", NAME, published,
+                rows.size(), file, topic, bad == 0 ? "" : "; " + bad + " bad " + (bad == 1 ? "row" : "rows")
+                        + " not published (listed above)");
+        return bad == 0 ? Cli.OK : Cli.FAILED;
+    }
+
+    private static int publish(String bootstrap, Properties kafka, String topic, List<Row> rows) throws Exception {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, kafka, NAME)) {
+            for (Row row : rows) {
+                if (row.ok()) {
+                    acks.add(producer.send(new ProducerRecord<>(topic, row.registration().getAssetId(),
+                            EventJson.encode(row.registration()))));
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+        return acks.size();
+    }
+}

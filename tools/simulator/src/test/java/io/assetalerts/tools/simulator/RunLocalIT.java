@@ -1,0 +1,148 @@
+package io.assetalerts.tools.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.state.ThresholdEpisode;
+import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
+import io.assetalerts.udfs.rules.ThresholdRule;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, {@code ./run-local.sh}, run as a user would, with a seeded incident: it must
+ * exit 0 after {@code --duration} and show exactly the alert the incident causes, as the job computes it
+ * from the readings, and leave no process behind. Ports are free ones and the state directory is under
+ * target/, so a developer's own stack on the default ports and in .local/ is never touched.
+ */
+class RunLocalIT {
+
+    private static final Path REPO = Path.of(System.getProperty("repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path LOCAL_DIR =
+            Path.of(System.getProperty("run-local.dir", "target/run-local-it")).toAbsolutePath().normalize();
+    private static final Duration HARD_LIMIT = Duration.ofMinutes(5);
+    private static final String[] SIMULATION = {"--seed", "7", "--start-time", "2026-01-10T10:15:00Z",
+        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "24"};
+
+    private Process process;
+
+    @Test
+    void showsTheAlertOfTheSeededIncidentAndStopsCleanlyAfterTheDuration() throws Exception {
+        int kafkaPort = freePort();
+        int flinkPort = freePort();
+        List<String> command = new ArrayList<>(List.of("./run-local.sh", "--no-build", "--duration", "30s",
+                "--kafka-port", Integer.toString(kafkaPort), "--flink-port", Integer.toString(flinkPort)));
+        command.addAll(List.of(SIMULATION));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+        builder.environment().put("LOCAL_DIR", LOCAL_DIR.toString());
+        builder.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+        builder.environment().put("FLINK_RPC_PORT", Integer.toString(freePort()));
+
+        long start = System.nanoTime();
+        process = builder.start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> readLines(process, output), "run-local-output");
+        reader.start();
+        boolean exited = process.waitFor(HARD_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        reader.join(10_000);
+        System.out.printf("run-local.sh took %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+        assertThat(exited).as("run-local.sh still running after %s; output:%n%s", HARD_LIMIT,
+                String.join("\n", output)).isTrue();
+        assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
+        assertThat(output).contains("Flink Web UI: http://127.0.0.1:" + flinkPort);
+        assertThat(output.stream().filter(line -> line.contains("alertId=")))
+                .as(String.join("\n", output))
+                .containsExactly(AlertLine.format(expectedAlert()));
+        assertThat(output).anyMatch(line -> line.startsWith("watch-alerts: first alert on screen"));
+        assertThat(output).anyMatch(line -> line.contains("stopped in"));
+        assertThat(livePidFiles()).as("processes left running").isEmpty();
+    }
+
+    /** The alert the job must raise: the threshold rule over TURBINE-101's simulated readings. */
+    private static AlertTriggered expectedAlert() {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
+        flags.addAll(List.of(SIMULATION));
+        TelemetryGenerator.Settings settings = SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator();
+        TelemetryGenerator generator = new TelemetryGenerator(settings);
+        ThresholdEpisode episode = null;
+        for (int i = 0; i < 10_000; i++) {
+            Reading reading = generator.next();
+            if (reading.asset().assetId().equals("TURBINE-101")) {
+                ThresholdRule.Step step = ThresholdRule.apply(episode, reading.toEvent(),
+                        reading.asset().assetType(), reading.asset().location(), settings.critical());
+                if (step.alert() != null) {
+                    return step.alert();
+                }
+                episode = step.next();
+            }
+        }
+        throw new AssertionError("the simulation raises no TEMPERATURE_THRESHOLD alert for TURBINE-101");
+    }
+
+    private static void readLines(Process process, List<String> output) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                System.out.println("run-local> " + line);
+                output.add(line);
+            }
+        } catch (IOException e) {
+            output.add("(reading the output failed: " + e + ")");
+        }
+    }
+
+    /** Pid files of run-local.sh (pids/) and of the Flink cluster (flink/) whose process still runs. */
+    private static List<String> livePidFiles() throws IOException {
+        List<String> live = new ArrayList<>();
+        for (Path dir : List.of(LOCAL_DIR.resolve("pids"), LOCAL_DIR.resolve("flink"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    long pid = Long.parseLong(Files.readString(file).strip());
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        live.add(file + " (pid " + pid + ")");
+                    }
+                }
+            }
+        }
+        return live;
+    }
+
+    /** If the test failed half-way: SIGTERM makes run-local.sh stop what it started; then nothing may remain. */
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        for (String leftover : livePidFiles()) {
+            long pid = Long.parseLong(leftover.replaceAll(".*\\(pid (\\d+)\\)$", "$1"));
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

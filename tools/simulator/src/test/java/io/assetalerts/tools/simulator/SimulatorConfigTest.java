@@ -1,0 +1,75 @@
+package io.assetalerts.tools.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+import io.assetalerts.udfs.config.InvalidFlagException;
+import org.junit.jupiter.api.Test;
+
+class SimulatorConfigTest {
+
+    @Test
+    void onlyBootstrapServersIsRequired() {
+        SimulatorConfig config = SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092");
+        assertThat(config.telemetryTopic()).isEqualTo("telemetry.events");
+        assertThat(config.assetTopic()).isEqualTo("asset.events");
+        assertThat(config.generator().fleet()).hasSize(24);
+        assertThat(config.generator().eventsPerSecond()).isEqualTo(50);
+        assertThat(config.generator().speedup()).isEqualTo(1);
+        assertThat(config.duration()).isNull();
+        assertThat(config.count()).isNull();
+    }
+
+    @Test
+    void rawFormatDefaultsToTheRawTopic() {
+        SimulatorConfig config = SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--format", "raw");
+        assertThat(config.format()).isEqualTo(SimulatorConfig.Format.RAW);
+        assertThat(config.telemetryTopic()).isEqualTo("telemetry.raw");
+    }
+
+    @Test
+    void readsEveryFlag() {
+        SimulatorConfig config = SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--assets", "6",
+                "--rate", "200", "--speedup", "30", "--seed", "-3", "--start-time", "2026-01-10T12:15:00+02:00",
+                "--incident", "PUMP-101:sustained:1min", "--spike-every", "2min", "--count", "1000",
+                "--kafka.security.protocol", "SSL");
+        assertThat(config.generator().start()).isEqualTo(Instant.parse("2026-01-10T10:15:00Z"));
+        assertThat(config.generator().seed()).isEqualTo(-3);
+        assertThat(config.generator().spikeEvery()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.count()).isEqualTo(1000L);
+        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(config.toString()).doesNotContain("SSL");
+    }
+
+    @Test
+    void wrongFlagsAreNamed() {
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rtae", "5"))
+                .isInstanceOf(InvalidFlagException.class).hasMessage("--rtae: unknown flag");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rate", "0"))
+                .hasMessageStartingWith("--rate:");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--incident",
+                "PUMP-999:spike:1s")).hasMessageStartingWith("--incident:").hasMessageContaining("PUMP-999");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--start-time", "today"))
+                .hasMessageStartingWith("--start-time:");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--warn", "100"))
+                .hasMessageStartingWith("--critical:");
+    }
+
+    @Test
+    void producerPassThroughCannotWeakenDelivery() {
+        assertThatThrownBy(() -> KafkaClients.producer("k:9092", props("acks", "1"), "t"))
+                .isInstanceOf(InvalidFlagException.class).hasMessageStartingWith("--kafka.acks:");
+        assertThatThrownBy(() -> KafkaClients.producer("k:9092", props("enable.idempotence", "false"), "t"))
+                .hasMessageStartingWith("--kafka.enable.idempotence:");
+    }
+
+    private static Properties props(String key, String value) {
+        Properties props = new Properties();
+        props.setProperty(key, value);
+        return props;
+    }
+}
