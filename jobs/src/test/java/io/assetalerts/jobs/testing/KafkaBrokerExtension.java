@@ -218,6 +218,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            // one request at a time: right after a topic is created, an idempotent producer with several in flight
+            // can lose its first batches to NOT_LEADER then OUT_OF_ORDER_SEQUENCE retries (KAFKA-15591)
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
             producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>();
