@@ -27,7 +27,7 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 FLINK_PORT=${FLINK_REST_PORT:-8081}
 FLINK_RPC_PORT=${FLINK_RPC_PORT:-6123}
 CHECKPOINT_INTERVAL=${CHECKPOINT_INTERVAL:-5s}
-IDLENESS=${IDLENESS:-5s}
+IDLENESS=${IDLENESS:-30s}
 MVN=${MVN:-mvn}
 # The small tools start often and do little: a quick JIT and a small heap keep them cheap on two cores.
 TOOL_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
@@ -49,14 +49,14 @@ the alerts as they are committed. Stops everything on Ctrl-C or after --duration
                             PUMP-101:sustained:1min, --spike-every 5min, --sustained-every 15min)
   --speedup X               event time runs X times faster than the clock (default 10)
   --rate N                  telemetry events per second (default 50)
-  --assets N                fleet size (default 24)
+  --assets N                fleet size (default 48: enough asset ids to put readings in all 12 partitions)
   --start-time ISO          event time of the first reading (default now)
   --kafka-port PORT         Kafka listener (default 9092; the controller uses KAFKA_CONTROLLER_PORT, 9093)
   --flink-port PORT         Flink REST API and Web UI (default 8081; RPC uses FLINK_RPC_PORT, 6123)
   --no-build                never run Maven: run the jars as they are (fail if one is missing)
 
 Environment: LOCAL_DIR (state and logs, default .local/), KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_REST_PORT,
-FLINK_RPC_PORT, CHECKPOINT_INTERVAL (5s), IDLENESS (5s) for the jobs, MVN (mvn).
+FLINK_RPC_PORT, CHECKPOINT_INTERVAL (5s), IDLENESS (30s) for the jobs, MVN (mvn).
 EOF
 }
 
@@ -82,6 +82,7 @@ BUILD=auto
 SPEEDUP=10
 SIM_ARGS=()
 INCIDENT_FLAGS=false
+ASSETS_FLAG=false
 while (($#)); do
   case $1 in
     --help|-h) usage; exit 0 ;;
@@ -93,7 +94,8 @@ while (($#)); do
     --kafka-port) KAFKA_PORT=$2 ;;
     --flink-port) FLINK_PORT=$2 ;;
     --speedup) SPEEDUP=$2 ;;
-    --seed|--rate|--assets|--start-time) SIM_ARGS+=("$1" "$2") ;;
+    --assets) SIM_ARGS+=("$1" "$2"); ASSETS_FLAG=true ;;
+    --seed|--rate|--start-time) SIM_ARGS+=("$1" "$2") ;;
     --incident|--spike-every|--sustained-every) SIM_ARGS+=("$1" "$2"); INCIDENT_FLAGS=true ;;
     *) usage_error "unknown flag $1" ;;
   esac
@@ -102,6 +104,7 @@ done
 for p in KAFKA_PORT KAFKA_CONTROLLER_PORT FLINK_PORT FLINK_RPC_PORT; do
   [[ ${!p} =~ ^[0-9]+$ ]] && (( ${!p} > 0 && ${!p} < 65536 )) || usage_error "$p must be a port number, got '${!p}'"
 done
+$ASSETS_FLAG || SIM_ARGS+=(--assets 48)
 $INCIDENT_FLAGS || SIM_ARGS+=(--incident TURBINE-101:spike:30s,PUMP-101:sustained:1min
                               --spike-every 5min --sustained-every 15min)
 command -v java >/dev/null || fail 1 "java (17+) is not on the PATH"
@@ -298,8 +301,11 @@ submit() {   # $1 = name, $2 = jar; returns once all the job's tasks run
   (( i < 600 )) || fail 1 "the $name's tasks are not all running after 120 s (job $state); see $LOCAL_DIR/flink/log"
   step "flink: $name running in $(since "$t") (job $jid)"
 }
-submit alert-job "$ALERT_JAR"
+# The ingest job first: by the time the alert job reads telemetry.events, every partition has data, so none is
+# declared idle and then overtaken by the others (its readings would be late). Every partition gets data because
+# the default fleet covers all 12 partitions; --idleness only matters for partitions that stay empty.
 [[ ! -f $INGEST_JAR ]] || submit telemetry-ingest-job "$INGEST_JAR"
+submit alert-job "$ALERT_JAR"
 
 echo
 echo "Flink Web UI: http://127.0.0.1:$FLINK_PORT"

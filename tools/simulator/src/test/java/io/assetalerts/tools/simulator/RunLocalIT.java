@@ -36,7 +36,7 @@ class RunLocalIT {
             Path.of(System.getProperty("run-local.dir", "target/run-local-it")).toAbsolutePath().normalize();
     private static final Duration HARD_LIMIT = Duration.ofMinutes(5);
     private static final String[] SIMULATION = {"--seed", "7", "--start-time", "2026-01-10T10:15:00Z",
-        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "24"};
+        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "48"};
 
     private Process process;
 
@@ -44,7 +44,9 @@ class RunLocalIT {
     void showsTheAlertOfTheSeededIncidentAndStopsCleanlyAfterTheDuration() throws Exception {
         int kafkaPort = freePort();
         int flinkPort = freePort();
-        List<String> command = new ArrayList<>(List.of("./run-local.sh", "--no-build", "--duration", "30s",
+        // 60 s of alert view: the reading goes simulator -> telemetry.raw -> ingest job -> telemetry.events -> alert
+        // job, two exactly-once hops that each wait for event time and a checkpoint, on a loaded 2-core machine
+        List<String> command = new ArrayList<>(List.of("./run-local.sh", "--no-build", "--duration", "60s",
                 "--kafka-port", Integer.toString(kafkaPort), "--flink-port", Integer.toString(flinkPort)));
         command.addAll(List.of(SIMULATION));
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
