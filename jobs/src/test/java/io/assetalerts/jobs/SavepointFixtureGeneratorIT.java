@@ -20,6 +20,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -47,7 +50,7 @@ class SavepointFixtureGeneratorIT {
     private static final long MAX_FIXTURE_BYTES = 256 * 1024;
 
     @Test
-    void writesASavepointOfTheScenario(@TempDir Path tmp) throws Exception {
+    void writesASavepointOfTheScenario(@InjectMiniCluster MiniCluster cluster, @TempDir Path tmp) throws Exception {
         SavepointFixture fixture = new SavepointFixture(System.getProperty("savepoint.fixture"));
         Path target = Path.of("src", "test", "resources", "savepoints", fixture.name());
         assertThat(target).as("a fixture is never overwritten: add one under a new name").doesNotExist();
@@ -61,9 +64,10 @@ class SavepointFixtureGeneratorIT {
                 .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
                 .map(AlertTriggered::getEventIds).map(Object::toString).toList();
         assertThat(alerts).containsExactly("[t7-1]", "[p3-1]");
-        // everything was read and alerted on; a few more (empty) checkpoints make sure no transaction of the sinks
+        // everything was read and alerted on; two more (empty) checkpoints make sure no transaction of the sinks
         // holds records at the savepoint, which a restore on another broker could not commit
-        Thread.sleep(3_000);
+        CommonTestUtils.waitForNewCheckpoint(job.getJobID(), cluster);
+        CommonTestUtils.waitForNewCheckpoint(job.getJobID(), cluster);
         String savepoint = job.stopWithSavepoint(false, tmp.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
