@@ -9,6 +9,7 @@ import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -16,77 +17,44 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * record timestamp is left to the producer (wall clock), so a replay of old event time is not deleted at
  * once by a retention policy based on record timestamps.
  */
-public abstract class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
 
     private final String topic;
+    private final SerializableFunction<T, byte[]> key;
+    private final SerializableFunction<T, byte[]> value;
 
-    JsonRecordSerializer(String topic) {
+    private JsonRecordSerializer(String topic, SerializableFunction<T, byte[]> key, SerializableFunction<T, byte[]> value) {
         this.topic = topic;
-    }
-
-    protected abstract String key(T element);
-
-    protected abstract byte[] value(T element);
-
-    protected byte[] keyBytes(T element) {
-        String key = key(element);
-        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        this.key = key;
+        this.value = value;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, null, keyBytes(element), value(element));
+        return new ProducerRecord<>(topic, null, null, key.apply(element), value.apply(element));
     }
 
     public static JsonRecordSerializer<AlertTriggered> alerts(String topic) {
-        return new JsonRecordSerializer<>(topic) {
-            @Override
-            protected String key(AlertTriggered alert) {
-                return alert.getAssetId();
-            }
-
-            @Override
-            protected byte[] value(AlertTriggered alert) {
-                return EventJson.encode(alert);
-            }
-        };
+        return new JsonRecordSerializer<>(topic, a -> utf8(a.getAssetId()), a -> EventJson.encode(a));
     }
 
     public static JsonRecordSerializer<TelemetryReceived> telemetry(String topic) {
-        return new JsonRecordSerializer<>(topic) {
-            @Override
-            protected String key(TelemetryReceived event) {
-                return event.getAssetId();
-            }
-
-            @Override
-            protected byte[] value(TelemetryReceived event) {
-                return EventJson.encode(event);
-            }
-        };
+        return new JsonRecordSerializer<>(topic, t -> utf8(t.getAssetId()), t -> EventJson.encode(t));
     }
 
+    /** Keyed by the original key bytes, also when the dead letter carries them base64-encoded. */
     public static JsonRecordSerializer<DeadLetter> deadLetters(String topic) {
-        return new JsonRecordSerializer<>(topic) {
-            @Override
-            protected String key(DeadLetter deadLetter) {
-                return deadLetter.getKey();
-            }
+        return new JsonRecordSerializer<>(topic, JsonRecordSerializer::originalKey, d -> EventJson.encode(d));
+    }
 
-            /** The original key bytes, also when the dead letter carries them base64-encoded. */
-            @Override
-            protected byte[] keyBytes(DeadLetter deadLetter) {
-                if (deadLetter.getKey() != null
-                        && DeadLetters.PAYLOAD_ENCODING_BASE64.equals(deadLetter.getPayloadEncoding())) {
-                    return Base64.getDecoder().decode(deadLetter.getKey());
-                }
-                return super.keyBytes(deadLetter);
-            }
+    private static byte[] originalKey(DeadLetter deadLetter) {
+        if (deadLetter.getKey() != null && DeadLetters.PAYLOAD_ENCODING_BASE64.equals(deadLetter.getPayloadEncoding())) {
+            return Base64.getDecoder().decode(deadLetter.getKey());
+        }
+        return utf8(deadLetter.getKey());
+    }
 
-            @Override
-            protected byte[] value(DeadLetter deadLetter) {
-                return EventJson.encode(deadLetter);
-            }
-        };
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 }
