@@ -89,8 +89,9 @@ public final class AlertJob {
 
         SingleOutputStreamOperator<Reading> unique = telemetry
                 .keyBy(BY_ASSET, Types.STRING)
-                .process(new DropDuplicateReadings(config.dedupeTtl()), new AvroTypeInfo<>(Reading.class))
-                .uid(Uids.DEDUPE).name("Drop duplicate eventIds");
+                .transform("Drop duplicate eventIds", new AvroTypeInfo<>(Reading.class),
+                        new DropDuplicateReadings.DedupeOperator(config.dedupeTtl()))
+                .uid(Uids.DEDUPE);
 
         SingleOutputStreamOperator<RegisteredReading> ordered = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, BY_ASSET, Types.STRING)

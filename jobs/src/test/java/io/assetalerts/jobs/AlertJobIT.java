@@ -1,6 +1,7 @@
 package io.assetalerts.jobs;
 
 import static io.assetalerts.jobs.testing.Events.reading;
+import static io.assetalerts.jobs.testing.Events.readingJson;
 import static io.assetalerts.jobs.testing.Events.registration;
 import static io.assetalerts.jobs.testing.Events.ticks;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,6 +166,44 @@ class AlertJobIT {
         assertThat(dlq).filteredOn(d -> d.getReason().equals("UNKNOWN_EVENT_TYPE")).singleElement()
                 .satisfies(d -> assertThat(d.getSourceTopic()).isEqualTo(t.assets()));
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    /**
+     * SPEC 4.2, broken device clocks: one reading stamped in the year 2999 on a partition that then stays idle. Had it
+     * reached the watermark generator, that partition's watermark would be 973 years ahead, and once the other
+     * partition fell idle every later reading would be LATE_EVENT. The test passes whatever the date it runs on
+     * until 2998.
+     */
+    @Test
+    void aReadingFromABrokenDeviceClockIsDeadLetteredAndMovesNoWatermark() throws Exception {
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 2, 1);
+        String tel = t.telemetry();
+        KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7"),
+                registration(t.assets(), "PUMP-7", "PUMP", "Plant-B")));
+        KAFKA.produce(tel, List.of(
+                new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7)),
+                new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "cool-1", T0.plusSeconds(30), 20)),
+                new ProducerRecord<>(tel, 1, "PUMP-7", readingJson("PUMP-7", "broken-clock",
+                        Instant.parse("2999-01-01T00:00:00Z"), 50))));
+
+        start(t.args(KAFKA, "future"));
+
+        assertThat(deadLetters(KAFKA.readCommitted(t.dlq(), 1, TIMEOUT))).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("FUTURE_TIMESTAMP");
+            assertThat(d.getPartition()).isEqualTo(1);
+            assertThat(d.getPayload()).contains("2999-01-01T00:00:00Z");
+        });
+        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getEventIds)
+                .containsExactly(List.of("hot-1"));
+
+        // partition 1 has been idle since; partition 0 goes on, and its readings are still on time
+        KAFKA.produce(tel, List.of(
+                new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "hot-2", T0.plusSeconds(40), 103.0)),
+                new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "cool-2", T0.plusSeconds(70), 20))));
+        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 2, TIMEOUT))).extracting(AlertTriggered::getEventIds)
+                .containsExactly(List.of("hot-1"), List.of("hot-2"));
+        assertThat(deadLetters(KAFKA.readCommitted(t.dlq(), 1, TIMEOUT))).extracting(DeadLetter::getReason)
+                .containsExactly("FUTURE_TIMESTAMP");
     }
 
     @Test

@@ -34,6 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link AlertJob#prepare} path, at another parallelism (fixtures are taken at 1, restored at 2), and the restored
  * state must behave: an open breach episode does not alert again, a seen eventId is still dropped, a re-armed asset
  * alerts, the asset registry is known without any registration being read again.
+ *
+ * <p>Date independence: the fixtures were written on fixed days and their readings are stamped in January 2026;
+ * nothing the job decides may depend on how long ago that was. Dedupe is kept in event time (the v1 fixture's
+ * processing-time TTL entries are migrated and honoured), and the only wall-clock check on the data path,
+ * {@code --max-future-skew}, only rejects readings ahead of the clock. The jobs module runs this test a second
+ * time with another default time zone and locale (the {@code time-travel-guard} execution in {@code jobs/pom.xml}).
  */
 class AlertJobSavepointCompatibilityIT {
 

@@ -18,5 +18,10 @@ public enum RejectReason {
     /** The event arrived behind the watermark beyond the allowed lateness. */
     LATE_EVENT,
     /** The Kafka record key differs from the event's {@code assetId}. */
-    KEY_MISMATCH
+    KEY_MISMATCH,
+    /**
+     * The reading is stamped more than {@code --max-future-skew} ahead of the wall clock (a broken device clock);
+     * rejected before it can move a watermark.
+     */
+    FUTURE_TIMESTAMP
 }

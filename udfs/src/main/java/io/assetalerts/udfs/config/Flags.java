@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -159,7 +160,7 @@ public final class Flags {
         if (v == null) {
             return defaultValue;
         }
-        String normalised = v.trim().toUpperCase().replace('-', '_');
+        String normalised = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E e : type.getEnumConstants()) {
             if (e.name().equals(normalised)) {
                 return e;
@@ -167,7 +168,7 @@ public final class Flags {
         }
         Set<String> allowed = new TreeSet<>();
         for (E e : type.getEnumConstants()) {
-            allowed.add(e.name().toLowerCase().replace('_', '-'));
+            allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         throw new InvalidFlagException(flag, "expected one of " + allowed + ", got '" + v + "'");
     }
@@ -220,12 +221,12 @@ public final class Flags {
             if (value.startsWith("timestamp:")) {
                 return new StartingOffsets(Kind.TIMESTAMP, Instant.parse(value.substring("timestamp:".length()).trim()));
             }
-            return new StartingOffsets(Kind.valueOf(value.toUpperCase()), null);
+            return new StartingOffsets(Kind.valueOf(value.toUpperCase(Locale.ROOT)), null);
         }
 
         @Override
         public String toString() {
-            return kind == Kind.TIMESTAMP ? "timestamp:" + timestamp : kind.name().toLowerCase();
+            return kind == Kind.TIMESTAMP ? "timestamp:" + timestamp : kind.name().toLowerCase(Locale.ROOT);
         }
     }
 }

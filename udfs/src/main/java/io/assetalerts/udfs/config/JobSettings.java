@@ -21,6 +21,7 @@ public record JobSettings(
         Duration transactionTimeout,
         Duration outOfOrderness,
         Duration idleness,
+        Duration maxFutureSkew,
         Duration unknownAssetGrace,
         int unknownAssetCap,
         Duration checkpointInterval,
@@ -48,6 +49,7 @@ public record JobSettings(
                 transactionTimeout,
                 flags.duration("out-of-orderness", Duration.ofSeconds(5)),
                 flags.positiveDuration("idleness", Duration.ofSeconds(30)),
+                flags.positiveDuration("max-future-skew", Duration.ofHours(1)),
                 flags.duration("unknown-asset-grace", Duration.ofMinutes(10)),
                 flags.positiveInt("unknown-asset-cap", 1000),
                 checkpointInterval,
@@ -61,7 +63,7 @@ public record JobSettings(
                 + ", kafkaProperties=" + kafkaProperties.stringPropertyNames() + ", groupId=" + groupId
                 + ", startingOffsets=" + startingOffsets + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
-                + ", outOfOrderness=" + outOfOrderness + ", idleness=" + idleness
+                + ", outOfOrderness=" + outOfOrderness + ", idleness=" + idleness + ", maxFutureSkew=" + maxFutureSkew
                 + ", unknownAssetGrace=" + unknownAssetGrace + ", unknownAssetCap=" + unknownAssetCap
                 + ", checkpointInterval=" + checkpointInterval + ", parallelism=" + parallelism;
     }

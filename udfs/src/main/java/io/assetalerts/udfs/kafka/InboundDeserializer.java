@@ -1,6 +1,8 @@
 package io.assetalerts.udfs.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -23,6 +25,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Turns each Kafka record of a contract topic into an {@link Inbound}: the parsed event, or the dead letter
  * saying why it was rejected (SPEC 3 reason codes, including KEY_MISMATCH when the record key is not the
  * event's assetId). It never throws, so bad input can never fail or restart the job.
+ *
+ * <p>A reading stamped more than {@code maxFutureSkew} ahead of the wall clock is rejected here as
+ * FUTURE_TIMESTAMP, before the source's watermark generator sees its timestamp: one device with a broken clock
+ * must not move its partition's watermark years ahead and make every later reading late. This is the only use of
+ * the wall clock on the data path, and it is input validation: a replay of real past data is never affected.
  */
 public final class InboundDeserializer implements KafkaRecordDeserializationSchema<Inbound> {
 
@@ -38,10 +45,18 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
 
     private final Contract contract;
     private final String job;
+    private final long maxFutureSkewMillis;
+    private final Clock clock;
 
-    public InboundDeserializer(Contract contract, String job) {
+    public InboundDeserializer(Contract contract, String job, Duration maxFutureSkew) {
+        this(contract, job, maxFutureSkew, Clock.systemUTC());
+    }
+
+    InboundDeserializer(Contract contract, String job, Duration maxFutureSkew, Clock clock) {
         this.contract = contract;
         this.job = job;
+        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.clock = clock;
     }
 
     @Override
@@ -71,6 +86,12 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
         String mismatch = keyMismatch(record, decoded.value().getAssetId());
         if (mismatch != null) {
             return rejected(record, RejectReason.KEY_MISMATCH, mismatch);
+        }
+        Instant latest = clock.instant().plusMillis(maxFutureSkewMillis);
+        if (decoded.value().getTimestamp().isAfter(latest)) {
+            return rejected(record, RejectReason.FUTURE_TIMESTAMP, "timestamp " + decoded.value().getTimestamp()
+                    + " is more than " + Duration.ofMillis(maxFutureSkewMillis) + " (--max-future-skew) ahead of the"
+                    + " wall clock (" + latest.minusMillis(maxFutureSkewMillis) + ")");
         }
         Reading reading = new Reading(decoded.value(), record.partition(), record.offset());
         return Inbound.newBuilder().setReading(reading).build();

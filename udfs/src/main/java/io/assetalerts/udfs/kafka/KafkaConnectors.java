@@ -52,7 +52,7 @@ public final class KafkaConnectors {
                 .setGroupId(job.groupId())
                 .setClientIdPrefix(job.groupId() + "-" + topic)
                 .setStartingOffsets(offsets(start))
-                .setDeserializer(new InboundDeserializer(contract, job.jobName()))
+                .setDeserializer(new InboundDeserializer(contract, job.jobName(), job.maxFutureSkew()))
                 .build();
     }
 
