@@ -5,16 +5,14 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
+import io.assetalerts.udfs.functions.AssetEvaluator;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
-import io.assetalerts.udfs.functions.RegistryJoin;
+import io.assetalerts.udfs.functions.LegacyStateCarrier;
 import io.assetalerts.udfs.functions.SustainedOverheatMatch;
-import io.assetalerts.udfs.functions.ThresholdRuleFunction;
-import io.assetalerts.udfs.functions.WindowSummaries;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
@@ -26,9 +24,9 @@ import org.apache.flink.cep.CEP;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -81,43 +79,40 @@ public final class AlertJob {
 
         SingleOutputStreamOperator<AssetRegistered> assets =
                 SharedWiring.registrations(env, assetSource, config.assetTopic());
-        BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
-
         SingleOutputStreamOperator<Reading> telemetry = SharedWiring.readings(env, telemetrySource,
                 config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
+        AvroTypeInfo<Reading> readingType = new AvroTypeInfo<>(Reading.class);
         SingleOutputStreamOperator<Reading> unique = telemetry
                 .keyBy(BY_ASSET, Types.STRING)
-                .transform("Drop duplicate eventIds", new AvroTypeInfo<>(Reading.class),
+                .transform("Drop duplicate eventIds", readingType,
                         new DropDuplicateReadings.DedupeOperator(config.dedupeTtl()))
                 .uid(Uids.DEDUPE);
 
-        SingleOutputStreamOperator<RegisteredReading> ordered = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, BY_ASSET, Types.STRING)
-                .connect(registry)
-                .process(new RegistryJoin(job, config.telemetryTopic(), config.job().unknownAssetGrace(),
-                        config.job().unknownAssetCap()), new AvroTypeInfo<>(RegisteredReading.class))
-                .uid(Uids.REGISTRY_JOIN).name("Order by event time, join asset registry");
+        SingleOutputStreamOperator<Reading> carried = keyed(keyed(unique)
+                .transform("Carry first-release threshold episodes", readingType,
+                        LegacyStateCarrier.thresholdEpisodes())
+                .uid(Uids.LEGACY_THRESHOLD_RULE))
+                .transform("Carry first-release open windows", readingType, LegacyStateCarrier.openWindows())
+                .uid(Uids.LEGACY_WINDOW_SUMMARIES);
 
-        SingleOutputStreamOperator<AlertTriggered> thresholdAlerts = DataStreamUtils
-                .reinterpretAsKeyedStream(ordered, BY_REGISTERED_ASSET, Types.STRING)
-                .process(new ThresholdRuleFunction(config.rules()), new AvroTypeInfo<>(AlertTriggered.class))
-                .uid(Uids.THRESHOLD_RULE).name("Rule: TEMPERATURE_THRESHOLD");
+        SingleOutputStreamOperator<AlertTriggered> evaluated = keyed(carried)
+                .connect(assets.broadcast())
+                .transform("Order by event time, join registry, rules", new AvroTypeInfo<>(AlertTriggered.class),
+                        new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
+                                config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules())))
+                .uid(Uids.EVALUATOR);
 
-        SingleOutputStreamOperator<WindowSummary> windows = DataStreamUtils
-                .reinterpretAsKeyedStream(ordered, BY_REGISTERED_ASSET, Types.STRING)
-                .process(new WindowSummaries(config.rules()), new AvroTypeInfo<>(WindowSummary.class))
-                .uid(Uids.WINDOW_SUMMARIES).name("Summarise event-time windows (count, avg, max)");
-
-        DataStream<AlertTriggered> alerts = thresholdAlerts.union(sustainedOverheat(windows, config.rules()));
+        DataStream<AlertTriggered> alerts =
+                evaluated.union(sustainedOverheat(evaluated.getSideOutput(AssetEvaluator.WINDOWS), config.rules()));
 
         alerts
                 .sinkTo(alertSink)
                 .uid(Uids.ALERT_SINK).name("Kafka: " + config.alertTopic());
 
         DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
-                .union(telemetry.getSideOutput(DeadLetterOutput.TAG), ordered.getSideOutput(DeadLetterOutput.TAG));
+                .union(telemetry.getSideOutput(DeadLetterOutput.TAG), evaluated.getSideOutput(DeadLetterOutput.TAG));
         SharedWiring.deadLetters(deadLetters, deadLetterSink, config.dlqTopic());
     }
 
@@ -144,7 +139,10 @@ public final class AlertJob {
         return alerts;
     }
 
+    /** Readings already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */
+    private static KeyedStream<Reading, String> keyed(DataStream<Reading> readings) {
+        return DataStreamUtils.reinterpretAsKeyedStream(readings, BY_ASSET, Types.STRING);
+    }
+
     private static final KeySelector<Reading, String> BY_ASSET = r -> r.getEvent().getAssetId();
-    private static final KeySelector<RegisteredReading, String> BY_REGISTERED_ASSET =
-            r -> r.getReading().getEvent().getAssetId();
 }

@@ -15,9 +15,12 @@ public final class Uids {
     public static final String TELEMETRY_SOURCE = "telemetry-events-source";
     public static final String TELEMETRY_VALIDATION = "telemetry-events-validation";
     public static final String DEDUPE = "dedupe-event-ids";
-    public static final String REGISTRY_JOIN = "registry-join";
-    public static final String THRESHOLD_RULE = "rule-temperature-threshold";
-    public static final String WINDOW_SUMMARIES = "window-summaries";
+    /** Ordering, registry join and both rules' state; the first release's registry join had this uid. */
+    public static final String EVALUATOR = "registry-join";
+    /** Carries the first release's TEMPERATURE_THRESHOLD state to the evaluator (LegacyStateCarrier). */
+    public static final String LEGACY_THRESHOLD_RULE = "rule-temperature-threshold";
+    /** Carries the first release's open SUSTAINED_OVERHEAT windows to the evaluator (LegacyStateCarrier). */
+    public static final String LEGACY_WINDOW_SUMMARIES = "window-summaries";
     public static final String ALERT_SINK = "alert-events-sink";
     public static final String DEAD_LETTER_COUNT = "dead-letter-count";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";

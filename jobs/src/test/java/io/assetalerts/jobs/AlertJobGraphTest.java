@@ -46,7 +46,7 @@ class AlertJobGraphTest {
     void alertJobUidsAreTheSavepointContract() {
         List<String> uids = graph().getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
         assertThat(uids).contains(Uids.ASSET_SOURCE, Uids.ASSET_VALIDATION, Uids.TELEMETRY_SOURCE,
-                Uids.TELEMETRY_VALIDATION, Uids.DEDUPE, Uids.REGISTRY_JOIN, Uids.THRESHOLD_RULE, Uids.WINDOW_SUMMARIES,
+                Uids.TELEMETRY_VALIDATION, Uids.DEDUPE, Uids.EVALUATOR, Uids.LEGACY_THRESHOLD_RULE, Uids.LEGACY_WINDOW_SUMMARIES,
                 Uids.sustainedOverheatRoute(3), Uids.sustainedOverheatRule(3), Uids.ALERT_SINK, Uids.DEAD_LETTER_COUNT,
                 Uids.DEAD_LETTER_SINK);
     }

@@ -26,7 +26,7 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.functions.AlertMetrics;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
-import io.assetalerts.udfs.functions.RegistryJoin;
+import io.assetalerts.udfs.functions.AssetEvaluator;
 import io.assetalerts.udfs.rules.ThresholdRule;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,8 +60,8 @@ class OperationsE2EIT {
     private static final int TELEMETRY_PARTITIONS = 2;
 
     private static final String DEDUPE = "Drop duplicate eventIds";
-    private static final String JOIN = "Order by event time, join asset registry";
-    private static final String THRESHOLD = "Rule: TEMPERATURE_THRESHOLD";
+    private static final String JOIN = "Order by event time, join registry, rules";
+    private static final String THRESHOLD = JOIN;
     private static final String HIGH_ALERTS =
             "rule." + ThresholdRule.NAME + ".severity." + ThresholdRule.SEVERITY + "." + AlertMetrics.METRIC_ALERTS;
 
@@ -95,8 +95,8 @@ class OperationsE2EIT {
                 .containsExactly("TURBINE-1@10:16:01Z [t1-a]");
         // readings up to the watermark (T0 + 35 s) have passed the join; the tick at T0 + 40 s waits in state
         assertMetric(v1, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
-        assertMetric(v1, JOIN, RegistryJoin.METRIC_PROCESSED, "sum", 4);
-        assertMetric(v1, JOIN, RegistryJoin.METRIC_ASSETS_KNOWN, "max", 3);
+        assertMetric(v1, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 4);
+        assertMetric(v1, JOIN, AssetEvaluator.METRIC_ASSETS_KNOWN, "max", 3);
         assertMetric(v1, THRESHOLD, HIGH_ALERTS, "sum", 1);
         assertThat(rest.vertexParallelisms(v1)).allSatisfy(v -> assertThat(v).endsWith(" = 1"));
         assertPrometheusExports(v1);
@@ -121,8 +121,8 @@ class OperationsE2EIT {
                 "TURBINE-1@10:16:01Z [t1-a]", "PUMP-1@10:17:15Z [p1-b]", "TURBINE-1@10:17:30Z [t1-e]");
         assertMetric(v2, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
         // v1's tick (restored from state) and the four new readings up to the watermark
-        assertMetric(v2, JOIN, RegistryJoin.METRIC_PROCESSED, "sum", 1 + 4);
-        assertMetric(v2, JOIN, RegistryJoin.METRIC_ASSETS_KNOWN, "max", 3);   // the registry came from sp1
+        assertMetric(v2, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 1 + 4);
+        assertMetric(v2, JOIN, AssetEvaluator.METRIC_ASSETS_KNOWN, "max", 3);   // the registry came from sp1
         assertMetric(v2, THRESHOLD, HIGH_ALERTS, "sum", 2);
 
         String sp2 = stopWithSavepoint(rest, v2, savepoints, "v2");
@@ -144,7 +144,7 @@ class OperationsE2EIT {
                 "PUMP-1@10:19:30Z [p1-d]");
         assertThat(all).extracting(AlertTriggered::getAlertId).doesNotHaveDuplicates();
         assertMetric(v3, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
-        assertMetric(v3, JOIN, RegistryJoin.METRIC_PROCESSED, "sum", 1 + 3);
+        assertMetric(v3, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 1 + 3);
         assertMetric(v3, THRESHOLD, HIGH_ALERTS, "sum", 1);
         // every record was valid, nothing was late: nothing may have gone to the dead-letter topic
         assertThat(KAFKA.readCommitted(t.dlq(), 0, Duration.ofSeconds(1))).isEmpty();

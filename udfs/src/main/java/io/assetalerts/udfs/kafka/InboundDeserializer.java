@@ -93,7 +93,7 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
                     + " is more than " + Duration.ofMillis(maxFutureSkewMillis) + " (--max-future-skew) ahead of the"
                     + " wall clock (" + latest.minusMillis(maxFutureSkewMillis) + ")");
         }
-        Reading reading = new Reading(decoded.value(), record.partition(), record.offset());
+        Reading reading = new Reading(decoded.value(), record.partition(), record.offset(), false, null, null);
         return Inbound.newBuilder().setReading(reading).build();
     }
 

@@ -1,6 +1,8 @@
 package io.assetalerts.udfs.kafka;
 
+import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.udfs.config.Flags.StartingOffsets;
@@ -45,15 +47,31 @@ public final class KafkaConnectors {
         props.putAll(job.kafkaProperties());
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent("partition.discovery.interval.ms", "60000");
-        return KafkaSource.<Inbound>builder()
+        var builder = KafkaSource.<Inbound>builder()
                 .setBootstrapServers(job.bootstrapServers())
                 .setProperties(props)
                 .setTopics(topic)
                 .setGroupId(job.groupId())
                 .setClientIdPrefix(job.groupId() + "-" + topic)
                 .setStartingOffsets(offsets(start))
-                .setDeserializer(new InboundDeserializer(contract, job.jobName(), job.maxFutureSkew()))
-                .build();
+                .setDeserializer(new InboundDeserializer(contract, job.jobName(), job.maxFutureSkew()));
+        return inRootLocale(builder::build);
+    }
+
+    /**
+     * KafkaSourceBuilder.build() writes {@code auto.offset.reset} as the reset strategy's name lower-cased in the
+     * JVM's default locale: under a Turkish locale "EARLIEST" becomes "earlıest" (dotless i), which every consumer
+     * then rejects and the job restarts forever. Found by the time-travel guard (jobs/pom.xml); build in the root
+     * locale until the connector lower-cases with Locale.ROOT.
+     */
+    private static <T> T inRootLocale(Supplier<T> build) {
+        Locale previous = Locale.getDefault();
+        Locale.setDefault(Locale.ROOT);
+        try {
+            return build.get();
+        } finally {
+            Locale.setDefault(previous);
+        }
     }
 
     static OffsetsInitializer offsets(StartingOffsets start) {
