@@ -12,7 +12,6 @@ import java.util.Map;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
@@ -23,14 +22,12 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SUSTAINED_OVERHEAT through Flink: the window summariser in its harness (event-time timers close windows),
+ * SUSTAINED_OVERHEAT through Flink: the evaluator's windows in its harness (event-time timers close windows),
  * then the CEP pattern on a MiniCluster over those summaries.
  */
 class SustainedOverheatTest {
@@ -57,15 +54,16 @@ class SustainedOverheatTest {
     }
 
     private static List<WindowSummary> summaries(List<Reading> readings, String assetType) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, RegisteredReading, WindowSummary> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new WindowSummaries(RULES), r -> r.getReading().getEvent().getAssetId(), Types.STRING)) {
+        try (EvaluatorHarness h = EvaluatorHarness.open(1000, RULES, null)) {
             for (Reading r : readings) {
-                long ts = r.getEvent().getTimestamp().toEpochMilli();
-                h.processElement(new RegisteredReading(r, assetType, "Plant-1"), ts);
-                h.processWatermark(ts);
+                h.register(r.getEvent().getAssetId(), assetType);
             }
-            h.processWatermark(Long.MAX_VALUE);
-            return h.extractOutputValues();
+            for (Reading r : readings) {
+                h.send(r);
+                h.watermark(r.getEvent().getTimestamp().toEpochMilli());
+            }
+            h.watermark(Long.MAX_VALUE);
+            return h.windows();
         }
     }
 

@@ -1,7 +1,5 @@
 package io.assetalerts.udfs.functions;
 
-import static io.assetalerts.udfs.functions.Fixtures.asset;
-import static io.assetalerts.udfs.functions.Fixtures.at;
 import static io.assetalerts.udfs.functions.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,43 +12,30 @@ import java.util.Random;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-/** The threshold rule behind the registry join, through Flink's harnesses: ordering, episodes, ids. */
-class ThresholdRuleFunctionTest {
+/** The threshold rule in the evaluator, through Flink's harness on RocksDB: ordering, episodes, ids. */
+class EvaluatorThresholdTest {
 
     private static final RuleBook RULES = new RuleBook(RuleSettings.SPEC_DEFAULTS,
             Map.of("PUMP", RuleSettings.SPEC_DEFAULTS.withCritical(80)));
 
     /** Feeds readings in the given arrival order with a 5 s bounded-out-of-orderness watermark; returns the alerts. */
     private static List<AlertTriggered> alerts(List<Reading> arrivalOrder, String assetType) throws Exception {
-        List<RegisteredReading> ordered;
-        try (var join = RegistryJoinTest.harness(1000, null)) {
-            join.processBroadcastElement(asset("T-1", assetType), at(0));
+        try (EvaluatorHarness h = EvaluatorHarness.open(1000, RULES, null)) {
+            h.register("T-1", assetType);
             long maxSeen = Long.MIN_VALUE;
             for (Reading r : arrivalOrder) {
                 long ts = r.getEvent().getTimestamp().toEpochMilli();
-                join.processElement(r, ts);
+                h.send(r);
                 maxSeen = Math.max(maxSeen, ts);
-                join.processWatermark(maxSeen - 5000 - 1);
+                h.watermark(maxSeen - 5000 - 1);
             }
-            join.processWatermark(Long.MAX_VALUE);
-            assertThat(join.getSideOutput(DeadLetterOutput.TAG)).isNullOrEmpty();
-            ordered = join.extractOutputValues();
-        }
-        try (KeyedOneInputStreamOperatorTestHarness<String, RegisteredReading, AlertTriggered> rule =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ThresholdRuleFunction(RULES),
-                        r -> r.getReading().getEvent().getAssetId(), Types.STRING)) {
-            for (RegisteredReading r : ordered) {
-                rule.processElement(r, r.getReading().getEvent().getTimestamp().toEpochMilli());
-            }
-            return rule.extractOutputValues();
+            h.watermark(Long.MAX_VALUE);
+            assertThat(h.deadLetters()).isEmpty();
+            return h.alerts();
         }
     }
 

@@ -1,0 +1,100 @@
+package io.assetalerts.udfs.functions;
+
+import static io.assetalerts.udfs.functions.Fixtures.asset;
+import static io.assetalerts.udfs.functions.Fixtures.at;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.WindowSummary;
+import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.udfs.rules.RuleSettings;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+
+/**
+ * An {@link AssetEvaluator} in Flink's keyed two-input harness on RocksDB, as the job runs it: the registry input
+ * is idle (the job's reference-data watermark strategy), so event time follows the telemetry input alone.
+ */
+final class EvaluatorHarness implements AutoCloseable {
+
+    static final Duration GRACE = Duration.ofSeconds(10);
+
+    final KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, AlertTriggered> harness;
+
+    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, AlertTriggered> operator,
+            OperatorSubtaskState restoreFrom) throws Exception {
+        harness = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
+                Types.STRING, 720, 1, 0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
+    }
+
+    static EvaluatorHarness open(int holdCap, RuleBook rules, OperatorSubtaskState restoreFrom) throws Exception {
+        return new EvaluatorHarness(new AssetEvaluator.Operator(
+                new AssetEvaluator("alert-job", "telemetry.events", GRACE, holdCap, rules)), restoreFrom);
+    }
+
+    static EvaluatorHarness open() throws Exception {
+        return open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), null);
+    }
+
+    /** A harness around any operator, e.g. the first release's, to write its state layout. */
+    static EvaluatorHarness around(CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, AlertTriggered> operator)
+            throws Exception {
+        return new EvaluatorHarness(operator, null);
+    }
+
+    void send(Reading r) throws Exception {
+        harness.processElement(r, r.getEvent().getTimestamp().toEpochMilli());
+    }
+
+    void register(String assetId, String type) throws Exception {
+        harness.processBroadcastElement(asset(assetId, type), at(0));
+    }
+
+    void watermark(long millis) throws Exception {
+        harness.processWatermark(millis);
+    }
+
+    OperatorSubtaskState snapshot(long id) throws Exception {
+        return harness.snapshot(id, id);
+    }
+
+    List<AlertTriggered> alerts() {
+        return harness.extractOutputValues();
+    }
+
+    /** The eventIds of the TEMPERATURE_THRESHOLD alerts, in the order they were raised. */
+    List<String> alertedEventIds() {
+        return alerts().stream().map(a -> a.getEventIds().get(0)).toList();
+    }
+
+    List<WindowSummary> windows() {
+        var out = harness.getSideOutput(AssetEvaluator.WINDOWS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    List<DeadLetter> deadLetters() {
+        var out = harness.getSideOutput(DeadLetterOutput.TAG);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
