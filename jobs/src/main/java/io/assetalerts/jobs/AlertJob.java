@@ -23,7 +23,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -83,7 +83,7 @@ public final class AlertJob {
                 config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
-        AvroTypeInfo<Reading> readingType = new AvroTypeInfo<>(Reading.class);
+        AvroType<Reading> readingType = AvroType.forRecord(Reading.class);
         SingleOutputStreamOperator<Reading> unique = telemetry
                 .keyBy(BY_ASSET, Types.STRING)
                 .transform("Drop duplicate eventIds", readingType,
@@ -99,7 +99,7 @@ public final class AlertJob {
 
         SingleOutputStreamOperator<AlertTriggered> evaluated = keyed(carried)
                 .connect(assets.broadcast())
-                .transform("Order by event time, join registry, rules", new AvroTypeInfo<>(AlertTriggered.class),
+                .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertTriggered.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules())))
                 .uid(Uids.EVALUATOR);
@@ -131,7 +131,7 @@ public final class AlertJob {
                     .pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, WindowSummary::getAssetId, Types.STRING),
                             SustainedOverheatMatch.pattern(windowCount))
                     .inProcessingTime()
-                    .process(new SustainedOverheatMatch(rules), new AvroTypeInfo<>(AlertTriggered.class))
+                    .process(new SustainedOverheatMatch(rules), AvroType.forRecord(AlertTriggered.class))
                     .uid(Uids.sustainedOverheatRule(windowCount))
                     .name("Rule: SUSTAINED_OVERHEAT (CEP, " + windowCount + " adjacent hot windows)");
             alerts = alerts == null ? matched : alerts.union(matched);

@@ -11,7 +11,7 @@ import io.assetalerts.udfs.functions.SplitDeadLetters;
 import io.assetalerts.udfs.kafka.EventTimeWatermarks;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +27,7 @@ final class SharedWiring {
             Source<Inbound, ?, ?> source, String topic) {
         return env.fromSource(source, EventTimeWatermarks.referenceData(), "Kafka: " + topic)
                 .uid(Uids.ASSET_SOURCE)
-                .process(SplitDeadLetters.assets(), new AvroTypeInfo<>(AssetRegistered.class))
+                .process(SplitDeadLetters.assets(), AvroType.forRecord(AssetRegistered.class))
                 .uid(Uids.ASSET_VALIDATION).name("Reject invalid registrations");
     }
 
@@ -37,14 +37,14 @@ final class SharedWiring {
             String validationName) {
         return env.fromSource(source, EventTimeWatermarks.telemetry(outOfOrderness, idleness), "Kafka: " + topic)
                 .uid(sourceUid)
-                .process(SplitDeadLetters.readings(), new AvroTypeInfo<>(Reading.class))
+                .process(SplitDeadLetters.readings(), AvroType.forRecord(Reading.class))
                 .uid(validationUid).name(validationName);
     }
 
     /** Counts every dead letter by reason and writes it to the job's DLQ topic. */
     static void deadLetters(DataStream<DeadLetter> deadLetters, Sink<DeadLetter> sink, String topic) {
         deadLetters
-                .map(new CountDeadLetters(), new AvroTypeInfo<>(DeadLetter.class))
+                .map(new CountDeadLetters(), AvroType.forRecord(DeadLetter.class))
                 .uid(Uids.DEAD_LETTER_COUNT).name("Count dead letters by reason")
                 .sinkTo(sink)
                 .uid(Uids.DEAD_LETTER_SINK).name("Kafka: " + topic);

@@ -17,7 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -77,11 +77,11 @@ public final class TelemetryIngestJob {
                 .connect(registry)
                 .process(new RegistryJoin(IngestJobConfig.JOB_NAME, config.rawTopic(),
                         config.job().unknownAssetGrace(), config.job().unknownAssetCap()),
-                        new AvroTypeInfo<>(RegisteredReading.class))
+                        AvroType.forRecord(RegisteredReading.class))
                 .uid(Uids.INGEST_REGISTRY_JOIN).name("Hold readings of unknown assets, join registry");
 
         registered
-                .map(r -> r.getReading().getEvent(), new AvroTypeInfo<>(TelemetryReceived.class))
+                .map(r -> r.getReading().getEvent(), AvroType.forRecord(TelemetryReceived.class))
                 .uid(Uids.TELEMETRY_EVENTS).name("To TelemetryReceived")
                 .sinkTo(telemetrySink)
                 .uid(Uids.TELEMETRY_SINK).name("Kafka: " + config.telemetryTopic());

@@ -12,7 +12,7 @@ import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -36,9 +36,9 @@ public final class InMemoryThroughput {
                 .setAsset(AssetRegistered.newBuilder().setEventId("reg-" + i).setAssetId("A-" + i)
                         .setAssetType(i % 3 == 0 ? "PUMP" : "TURBINE").setLocation("Plant-" + (i % 7))
                         .setTimestamp(Instant.ofEpochMilli(T0)).build()).build(),
-                assets, new AvroTypeInfo<>(Inbound.class));
+                assets, AvroType.forRecord(Inbound.class));
         DataGeneratorSource<Inbound> telemetry = new DataGeneratorSource<>(i -> reading(i, assets), readings,
-                new AvroTypeInfo<>(Inbound.class));
+                AvroType.forRecord(Inbound.class));
         Sink<io.assetalerts.schemas.AlertTriggered> alerts = new DiscardingSink<>();
         Sink<io.assetalerts.schemas.DeadLetter> dlq = new DiscardingSink<>();
         AlertJob.buildPipeline(env, config, registrations, telemetry, alerts, dlq);

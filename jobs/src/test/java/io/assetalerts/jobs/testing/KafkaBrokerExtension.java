@@ -184,6 +184,28 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /**
+     * Waits until consumer group {@code groupId} has committed offsets summing to at least {@code records} on
+     * {@code topic}: a Flink job commits on checkpoint completion, so its operators have then processed those
+     * records. Fails after {@code timeout}.
+     */
+    public void awaitCommitted(String groupId, String topic, long records, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long committed = 0;
+        while (System.nanoTime() < deadline) {
+            committed = admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+            if (committed >= records) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));   // poll interval
+        }
+        throw new AssertionError("after " + timeout + ", group " + groupId + " had committed " + committed
+                + " of " + records + " records of " + topic);
+    }
+
     public AdminClient admin() {
         requireRunning();
         return admin;

@@ -33,7 +33,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -68,11 +68,11 @@ import org.apache.flink.util.OutputTag;
 public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, AlertTriggered> {
 
     public static final MapStateDescriptor<String, AssetRegistered> ASSETS =
-            new MapStateDescriptor<>("asset-registry", Types.STRING, new AvroTypeInfo<>(AssetRegistered.class));
+            new MapStateDescriptor<>("asset-registry", Types.STRING, AvroType.forRecord(AssetRegistered.class));
 
     /** Closed SUSTAINED_OVERHEAT windows, one summary per asset and window, in event-time order per asset. */
     public static final OutputTag<WindowSummary> WINDOWS =
-            new OutputTag<>("window-summaries", new AvroTypeInfo<>(WindowSummary.class));
+            new OutputTag<>("window-summaries", AvroType.forRecord(WindowSummary.class));
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
     public static final String METRIC_LATE = "lateRecords";
@@ -126,13 +126,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
-        pending = context.getListState(new ListStateDescriptor<>(PENDING_STATE, new AvroTypeInfo<>(Reading.class)));
-        ruleState = context.getState(new ValueStateDescriptor<>(RULES_STATE, new AvroTypeInfo<>(AssetRules.class)));
+        pending = context.getListState(new ListStateDescriptor<>(PENDING_STATE, AvroType.forRecord(Reading.class)));
+        ruleState = context.getState(new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class)));
         windowEventIds = context.getListState(new ListStateDescriptor<>(WINDOW_IDS_STATE, Types.STRING));
         legacyPending = context.getMapState(new MapStateDescriptor<>(LEGACY_PENDING_STATE, Types.LONG,
-                new AvroTypeInfo<>(ReadingBatch.class)));
+                AvroType.forRecord(ReadingBatch.class)));
         legacyHeld = context.getState(new ValueStateDescriptor<>(LEGACY_HELD_STATE,
-                new AvroTypeInfo<>(HeldTimestamps.class)));
+                AvroType.forRecord(HeldTimestamps.class)));
         var metrics = context.getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
         late = metrics.counter(METRIC_LATE);

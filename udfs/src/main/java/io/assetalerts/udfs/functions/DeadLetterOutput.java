@@ -8,13 +8,13 @@ import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.util.OutputTag;
 
 /** The side output every operator routes rejected records to; the job unions them into its DLQ sink. */
 public final class DeadLetterOutput {
 
-    public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+    public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", AvroType.forRecord(DeadLetter.class));
 
     private DeadLetterOutput() {
     }

@@ -9,7 +9,7 @@ import io.assetalerts.schemas.state.WindowAccumulator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -42,14 +42,14 @@ public final class LegacyStateCarrier<T> extends KeyedProcessFunction<String, Re
     /** The first release's TEMPERATURE_THRESHOLD episodes ({@code rule-temperature-threshold}). */
     public static Operator<ThresholdEpisode> thresholdEpisodes() {
         return new Operator<>(new LegacyStateCarrier<>(new ValueStateDescriptor<>("threshold-episode",
-                new AvroTypeInfo<>(ThresholdEpisode.class)),
+                AvroType.forRecord(ThresholdEpisode.class)),
                 (BiConsumer<Reading, ThresholdEpisode> & java.io.Serializable) Reading::setLegacyThresholdEpisode));
     }
 
     /** The first release's open SUSTAINED_OVERHEAT windows ({@code window-summaries}). */
     public static Operator<WindowAccumulator> openWindows() {
         return new Operator<>(new LegacyStateCarrier<>(new ValueStateDescriptor<>("open-window",
-                new AvroTypeInfo<>(WindowAccumulator.class)),
+                AvroType.forRecord(WindowAccumulator.class)),
                 (BiConsumer<Reading, WindowAccumulator> & java.io.Serializable) Reading::setLegacyOpenWindow));
     }
 

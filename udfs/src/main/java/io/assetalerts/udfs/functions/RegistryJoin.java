@@ -18,7 +18,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -35,7 +35,7 @@ import org.apache.flink.util.Collector;
 public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
 
     public static final MapStateDescriptor<String, AssetRegistered> ASSETS =
-            new MapStateDescriptor<>("asset-registry", Types.STRING, new AvroTypeInfo<>(AssetRegistered.class));
+            new MapStateDescriptor<>("asset-registry", Types.STRING, AvroType.forRecord(AssetRegistered.class));
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
     public static final String METRIC_LATE = "lateRecords";
@@ -71,9 +71,9 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-readings", Types.LONG, new AvroTypeInfo<>(ReadingBatch.class)));
+                new MapStateDescriptor<>("pending-readings", Types.LONG, AvroType.forRecord(ReadingBatch.class)));
         held = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("held-timestamps", new AvroTypeInfo<>(HeldTimestamps.class)));
+                new ValueStateDescriptor<>("held-timestamps", AvroType.forRecord(HeldTimestamps.class)));
         var metrics = getRuntimeContext().getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
         late = metrics.counter(METRIC_LATE);

@@ -17,7 +17,7 @@ import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -138,6 +138,6 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
 
     @Override
     public TypeInformation<Inbound> getProducedType() {
-        return new AvroTypeInfo<>(Inbound.class);
+        return AvroType.forRecord(Inbound.class);
     }
 }

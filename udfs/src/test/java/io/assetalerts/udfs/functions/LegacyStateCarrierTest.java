@@ -9,7 +9,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -68,7 +68,7 @@ class LegacyStateCarrierTest {
         @Override
         public void open(OpenContext openContext) {
             episode = getRuntimeContext().getState(
-                    new ValueStateDescriptor<>("threshold-episode", new AvroTypeInfo<>(ThresholdEpisode.class)));
+                    new ValueStateDescriptor<>("threshold-episode", AvroType.forRecord(ThresholdEpisode.class)));
         }
 
         @Override

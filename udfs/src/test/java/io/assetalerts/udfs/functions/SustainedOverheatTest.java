@@ -19,7 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -78,11 +78,11 @@ class SustainedOverheatTest {
         if (summaries.isEmpty()) {
             return out;
         }
-        CEP.pattern(env.fromData(new AvroTypeInfo<>(WindowSummary.class), summaries.toArray(WindowSummary[]::new))
+        CEP.pattern(env.fromData(AvroType.forRecord(WindowSummary.class), summaries.toArray(WindowSummary[]::new))
                                 .keyBy(WindowSummary::getAssetId, Types.STRING),
                         SustainedOverheatMatch.pattern(windowCount))
                 .inProcessingTime()
-                .process(new SustainedOverheatMatch(RULES), new AvroTypeInfo<>(AlertTriggered.class))
+                .process(new SustainedOverheatMatch(RULES), AvroType.forRecord(AlertTriggered.class))
                 .executeAndCollect().forEachRemaining(out::add);
         return out;
     }
