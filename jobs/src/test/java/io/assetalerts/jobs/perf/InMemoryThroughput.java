@@ -37,8 +37,9 @@ public final class InMemoryThroughput {
                         .setAssetType(i % 3 == 0 ? "PUMP" : "TURBINE").setLocation("Plant-" + (i % 7))
                         .setTimestamp(Instant.ofEpochMilli(T0)).build()).build(),
                 assets, AvroType.forRecord(Inbound.class));
-        DataGeneratorSource<Inbound> telemetry = new DataGeneratorSource<>(i -> reading(i, assets), readings,
-                AvroType.forRecord(Inbound.class));
+        long perSplit = (readings + parallelism - 1) / parallelism;
+        DataGeneratorSource<Inbound> telemetry = new DataGeneratorSource<>(
+                i -> reading(i, perSplit, assets, parallelism), readings, AvroType.forRecord(Inbound.class));
         Sink<io.assetalerts.schemas.AlertTriggered> alerts = new DiscardingSink<>();
         Sink<io.assetalerts.schemas.DeadLetter> dlq = new DiscardingSink<>();
         AlertJob.buildPipeline(env, config, registrations, telemetry, alerts, dlq);
@@ -49,10 +50,17 @@ public final class InMemoryThroughput {
                 parallelism, seconds, readings / seconds);
     }
 
-    /** Reading i: asset i % assets, one per asset per second of event time; some spikes and hot stretches. */
-    static Inbound reading(long i, int assets) {
-        long asset = i % assets;
-        long second = i / assets;
+    /**
+     * Reading i. The generator gives each parallel split a contiguous range of i; each split gets its own share of
+     * the assets, all starting at the same event time, one reading per asset per second; some spikes and hot
+     * stretches.
+     */
+    static Inbound reading(long i, long perSplit, int assets, int splits) {
+        long split = i / perSplit;
+        long j = i % perSplit;
+        long assetsPerSplit = Math.max(1, assets / splits);
+        long asset = (j % assetsPerSplit) * splits + split;
+        long second = j / assetsPerSplit;
         double temperature = 70 + (i * 7919 % 13);
         if ((second + asset) % 600 < 240 && asset % 10 == 0) {
             temperature = 95;
