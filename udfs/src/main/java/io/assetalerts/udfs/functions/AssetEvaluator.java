@@ -29,7 +29,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -67,8 +66,7 @@ import org.apache.flink.util.OutputTag;
  */
 public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, AlertTriggered> {
 
-    public static final MapStateDescriptor<String, AssetRegistered> ASSETS =
-            new MapStateDescriptor<>("asset-registry", Types.STRING, AvroType.forRecord(AssetRegistered.class));
+    public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
 
     /** Closed SUSTAINED_OVERHEAT windows, one summary per asset and window, in event-time order per asset. */
     public static final OutputTag<WindowSummary> WINDOWS =
@@ -79,7 +77,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_HELD = "readingsHeld";
     public static final String METRIC_RELEASED = "heldReadingsReleased";
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
-    public static final String METRIC_ASSETS_KNOWN = "assetsKnown";
+    public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
 
     static final String PENDING_STATE = "pending";
     static final String RULES_STATE = "rules";
@@ -109,8 +107,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter released;
     private transient Counter expired;
     private transient Counter thresholdAlerts;
-    private transient long assetsKnown;
-    private transient boolean assetsCounted;
+    private transient AssetRegistry registry;
     /** Assets already evaluated at {@link #evaluatedAt}: later timers of theirs in the same advance do nothing. */
     private transient Set<String> evaluated;
     private transient long evaluatedAt;
@@ -140,7 +137,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         released = metrics.counter(METRIC_RELEASED);
         expired = metrics.counter(METRIC_EXPIRED);
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
-        metrics.gauge(METRIC_ASSETS_KNOWN, () -> assetsKnown);
+        registry = new AssetRegistry(metrics);
         evaluated = new HashSet<>();
         evaluatedAt = Long.MIN_VALUE;
     }
@@ -148,17 +145,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void processBroadcastElement(AssetRegistered asset, Context ctx, Collector<AlertTriggered> out)
             throws Exception {
-        BroadcastState<String, AssetRegistered> registry = ctx.getBroadcastState(ASSETS);
-        countAssetsOnce(registry);
-        if (!registry.contains(asset.getAssetId())) {
-            assetsKnown++;
-        }
-        registry.put(asset.getAssetId(), asset);
+        registry.register(asset, ctx.getBroadcastState(ASSETS));
     }
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertTriggered> out) throws Exception {
-        countAssetsOnce(ctx.getBroadcastState(ASSETS));
+        registry.countOnce(ctx.getBroadcastState(ASSETS));
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
@@ -384,17 +376,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             legacyPending.clear();
         }
         legacyHeld.clear();
-    }
-
-    private void countAssetsOnce(ReadOnlyBroadcastState<String, AssetRegistered> registry) throws Exception {
-        if (!assetsCounted) {
-            long n = 0;
-            for (var ignored : registry.immutableEntries()) {
-                n++;
-            }
-            assetsKnown = n;
-            assetsCounted = true;
-        }
     }
 
     /**

@@ -14,7 +14,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -34,15 +33,14 @@ import org.apache.flink.util.Collector;
  */
 public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
 
-    public static final MapStateDescriptor<String, AssetRegistered> ASSETS =
-            new MapStateDescriptor<>("asset-registry", Types.STRING, AvroType.forRecord(AssetRegistered.class));
+    public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
     public static final String METRIC_LATE = "lateRecords";
     public static final String METRIC_HELD = "readingsHeld";
     public static final String METRIC_RELEASED = "heldReadingsReleased";
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
-    public static final String METRIC_ASSETS_KNOWN = "assetsKnown";
+    public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
 
     private static final Comparator<Reading> BY_EVENT_ID = Comparator.comparing(r -> r.getEvent().getEventId());
 
@@ -58,8 +56,7 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     private transient Counter heldCounter;
     private transient Counter released;
     private transient Counter expired;
-    private transient long assetsKnown;
-    private transient boolean assetsCounted;
+    private transient AssetRegistry registry;
 
     public RegistryJoin(String job, String sourceTopic, java.time.Duration grace, int holdCap) {
         this.job = job;
@@ -80,23 +77,18 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
         heldCounter = metrics.counter(METRIC_HELD);
         released = metrics.counter(METRIC_RELEASED);
         expired = metrics.counter(METRIC_EXPIRED);
-        metrics.gauge(METRIC_ASSETS_KNOWN, () -> assetsKnown);
+        registry = new AssetRegistry(metrics);
     }
 
     @Override
     public void processBroadcastElement(AssetRegistered asset, Context ctx, Collector<RegisteredReading> out)
             throws Exception {
-        BroadcastState<String, AssetRegistered> registry = ctx.getBroadcastState(ASSETS);
-        countAssetsOnce(registry);
-        if (!registry.contains(asset.getAssetId())) {
-            assetsKnown++;
-        }
-        registry.put(asset.getAssetId(), asset);
+        registry.register(asset, ctx.getBroadcastState(ASSETS));
     }
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<RegisteredReading> out) throws Exception {
-        countAssetsOnce(ctx.getBroadcastState(ASSETS));
+        registry.countOnce(ctx.getBroadcastState(ASSETS));
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (timestamp <= watermark) {
@@ -212,16 +204,5 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
         List<Reading> readings = new ArrayList<>(batch.getReadings());
         readings.sort(BY_EVENT_ID);
         return readings;
-    }
-
-    private void countAssetsOnce(ReadOnlyBroadcastState<String, AssetRegistered> registry) throws Exception {
-        if (!assetsCounted) {
-            long n = 0;
-            for (var ignored : registry.immutableEntries()) {
-                n++;
-            }
-            assetsKnown = n;
-            assetsCounted = true;
-        }
     }
 }
