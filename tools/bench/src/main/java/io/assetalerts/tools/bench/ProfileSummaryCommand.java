@@ -146,6 +146,8 @@ final class ProfileSummaryCommand implements Callable<Integer> {
         Map<String, Map<String, Long>> selfByTask = new LinkedHashMap<>();
         Map<String, Long> byOperator = new LinkedHashMap<>();
         Map<String, Long> byWork = new LinkedHashMap<>();
+        Map<String, Long> inclusive = new LinkedHashMap<>();
+        Map<String, Long> rocksDbCallers = new LinkedHashMap<>();
         long taskSamples = 0;
         for (Stack s : stacks) {
             String task = task(s.thread());
@@ -160,7 +162,17 @@ final class ProfileSummaryCommand implements Callable<Integer> {
             selfByTask.computeIfAbsent(task, t -> new LinkedHashMap<>()).merge(leaf, s.samples(), Long::sum);
             byOperator.merge(classify(s.frames(), OPERATORS, "Flink task loop (other)"), s.samples(), Long::sum);
             byWork.merge(classify(s.frames(), WORK, "other"), s.samples(), Long::sum);
+            for (String frame : new java.util.HashSet<>(s.frames())) {
+                inclusive.merge(frame, s.samples(), Long::sum);
+            }
+            String caller = rocksDbCaller(s.frames());
+            if (caller != null) {
+                rocksDbCallers.merge(caller, s.samples(), Long::sum);
+            }
         }
+        // frames under which (nearly) every task sample runs are the task loop, not a subtree worth naming
+        long loop = Math.round(taskSamples * 0.9);
+        inclusive.values().removeIf(n -> n >= loop);
         ObjectNode summary = Json.object();
         summary.put("samples", total);
         summary.put("taskThreadSamples", taskSamples);
@@ -169,6 +181,9 @@ final class ProfileSummaryCommand implements Callable<Integer> {
         summary.set("topSelfFrames", ranked(selfAll, taskSamples, top));
         summary.set("byOperator", ranked(byOperator, taskSamples, Integer.MAX_VALUE));
         summary.set("byKindOfWork", ranked(byWork, taskSamples, Integer.MAX_VALUE));
+        inclusive.keySet().removeIf(f -> !HOT_SUBTREE.matcher(f).find());
+        summary.set("hottestSubtrees", ranked(inclusive, taskSamples, 25));
+        summary.set("rocksDbByCaller", ranked(rocksDbCallers, taskSamples, 15));
         ObjectNode perTask = summary.putObject("topSelfFramesByTask");
         byTask.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> perTask.set(e.getKey(), ranked(selfByTask.get(e.getKey()), e.getValue(), 10)));
@@ -200,6 +215,55 @@ final class ProfileSummaryCommand implements Callable<Integer> {
         return "other threads";
     }
 
+    /**
+     * For a sample in RocksDB's native code or its JNI methods: {@code <state access> <- <project method>}, the
+     * Flink state frame nearest RocksDB and the project frame that made the call; null otherwise.
+     */
+    static String rocksDbCaller(List<String> frames) {
+        int rocks = -1;
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            if (frames.get(i).startsWith("librocksdbjni") || frames.get(i).startsWith("org.rocksdb.")) {
+                rocks = i;
+            }
+        }
+        if (rocks < 0) {
+            return null;
+        }
+        String state = null;
+        String project = null;
+        for (int i = rocks - 1; i >= 0 && (state == null || project == null); i--) {
+            String f = frames.get(i);
+            if (state == null && STATE_ACCESS.matcher(f).find()) {
+                state = f;
+            }
+            if (project == null && f.startsWith("io.assetalerts.")) {
+                project = f;
+            }
+        }
+        return shortName(state != null ? state : frames.get(rocks)) + " <- "
+                + (project != null ? shortName(project) : "Flink (no project frame)");
+    }
+
+    /** {@code org.apache.flink.state.rocksdb.RocksDBValueState.value} -> {@code RocksDBValueState.value}. */
+    static String shortName(String frame) {
+        int method = frame.lastIndexOf('.');
+        int type = method <= 0 ? -1 : frame.lastIndexOf('.', method - 1);
+        return type < 0 ? frame : frame.substring(type + 1);
+    }
+
+    /** Flink's RocksDB state and timer classes: where a call into RocksDB comes from. */
+    private static final Pattern STATE_ACCESS =
+            Pattern.compile("\\.state\\.rocksdb\\.|\\.contrib\\.streaming\\.state\\.|InternalTimerServiceImpl|\\.cep\\.");
+
+    /**
+     * Frames worth listing as subtrees: the project's, Flink's RocksDB state and timers, CEP, the Avro serializer,
+     * record (de)serialisation between tasks, the Kafka sink, checkpoints, RocksDB's JNI methods.
+     */
+    private static final Pattern HOT_SUBTREE = Pattern.compile("^io\\.assetalerts\\.|^org\\.apache\\.flink\\.state\\.rocksdb\\."
+            + "|^org\\.apache\\.flink\\.cep\\.operator\\.CepOperator\\.|^org\\.apache\\.flink\\.formats\\.avro\\.typeutils\\.AvroSerializer\\."
+            + "|^org\\.rocksdb\\.RocksDB\\.|InternalTimerServiceImpl\\.advanceWatermark$|StreamElementSerializer\\.(serialize|deserialize)$"
+            + "|\\.connector\\.kafka\\.sink\\.KafkaWriter\\.write$|SubtaskCheckpointCoordinatorImpl\\.checkpointState$");
+
     static String classify(List<String> frames, Map<String, Pattern> table, String fallback) {
         for (int i = frames.size() - 1; i >= 0; i--) {
             for (Map.Entry<String, Pattern> e : table.entrySet()) {
@@ -230,6 +294,10 @@ final class ProfileSummaryCommand implements Callable<Integer> {
         table(md, "Top self frames (task threads)", "% of task samples", summary.withArray("topSelfFrames"));
         table(md, "Operator (leaf-most matching frame)", "% of task samples", summary.withArray("byOperator"));
         table(md, "Kind of work (leaf-most matching frame)", "% of task samples", summary.withArray("byKindOfWork"));
+        table(md, "Hottest subtrees (samples at or under the frame)", "% of task samples",
+                summary.withArray("hottestSubtrees"));
+        table(md, "RocksDB time by caller (state access <- project method)", "% of task samples",
+                summary.withArray("rocksDbByCaller"));
         summary.path("topSelfFramesByTask").fields().forEachRemaining(e ->
                 table(md, "Top self frames in: " + e.getKey(), "% of this task", (ArrayNode) e.getValue()));
         return md.toString();
