@@ -198,7 +198,9 @@ final class ReportCommand implements Callable<Integer> {
 
         JsonNode profile = steps.path("profile");
         if (profile.has("topSelfFrames")) {
-            md.append("## Profile of the alert job (TaskManager, JFR)\n\n");
+            JsonNode files = steps.path("profile-files");
+            md.append("## Profile of the alert job (").append(files.path("label").asText()).append(", TaskManager CPU"
+                    + " samples, ").append(files.path("profiler").asText("JFR")).append(")\n\n");
             md.append("Flame graph: [").append(steps.path("profile-files").path("flamegraph").asText("flamegraph.html"))
                     .append("](").append(steps.path("profile-files").path("flamegraph").asText("flamegraph.html"))
                     .append(").\n\n");
