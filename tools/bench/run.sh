@@ -249,9 +249,10 @@ step "Kafka and Flink are up (TaskManager pid $TM_PID)"
 FAILED=()
 failed() { FAILED+=("$1"); echo "bench: step $1 failed: ${2:-see above}" >&2; }
 
-submit() {   # $1 = name, $2 = jar, rest = job flags; prints the job id
+submit() {   # $1 = name, $2 = jar, rest = job flags; prints the job id. RESTORE_FROM=<checkpoint> restores.
   local name=$1 jar=$2 jid; shift 2
-  "$FLINK_LOCAL" flink "$WORK/flink" run -d "$jar" "$@" >"$LOGS/submit-$name.log" 2>&1 9>&- \
+  "$FLINK_LOCAL" flink "$WORK/flink" run -d ${RESTORE_FROM:+-s "$RESTORE_FROM"} "$jar" "$@" \
+    >"$LOGS/submit-$name.log" 2>&1 9>&- \
     || { tail -n 20 "$LOGS/submit-$name.log" >&2; return 1; }
   jid=$(sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' "$LOGS/submit-$name.log" | head -n 1)
   [[ -n $jid ]] || { cat "$LOGS/submit-$name.log" >&2; return 1; }
@@ -405,7 +406,7 @@ if ! $SKIP_SCALE; then
         step "scale: restoring from $path ..."
         t_restore=$(date +%s%3N)
         # shellcheck disable=SC2046
-        if jid=$(submit restore "$JAR" -s "$path" $(alert_job_flags "$prefix" scale)); then
+        if jid=$(RESTORE_FROM=$path submit restore "$JAR" $(alert_job_flags "$prefix" scale)); then
           bench restore --rest "$REST" --job "$jid" --topic "${prefix}telemetry.events" --since-millis "$t_restore" \
             --from "$path" --out "$RESULTS/restore.json" | sed 's/^/  /' || failed restore
           cancel "$jid"
