@@ -31,8 +31,10 @@
 #
 # Everything it starts is stopped on exit (also on Ctrl-C or a failure). Work files, logs, broker data and
 # checkpoints go to tools/bench/target/run/ (wiped at the start of the next run). Needs Java 17, Maven (only to
-# build missing jars: `mvn -B -q package -DskipTests`, never install) and curl. Takes about 15 minutes on 2 cores
-# at the default sizes.
+# build missing jars: `mvn -B -q package -DskipTests`, never install), curl and unzip (jcmd for --profile).
+# Time on 2 cores: about 5 minutes for start-up, fill, Kafka's tool, the read+parse job, latency and restore, plus
+# two passes of the alert job over N readings; at the defaults that fits 15 minutes once the job reads well over
+# 15,000 records/s (the pre-optimisation job did about 4,000-7,000/s on a loaded machine).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -76,7 +78,8 @@ usage: tools/bench/run.sh [flags]
 
 Fills Kafka with seeded telemetry, measures three readers of it (Kafka's consumer tool, a bare Flink read+parse
 job, the alert job), alert latency at a fixed rate (exactly-once and at-least-once) and the alert job's state at
-scale (throughput, checkpoint size and duration, restore time), and writes the report. About 15 min on 2 cores.
+scale (throughput, checkpoint size and duration, restore time), and writes the report. Time on 2 cores: about
+5 min plus two passes of the alert job over N readings (at 4,000 records/s, 5M readings take 21 min a pass).
 
   --readings N          readings in telemetry.events (default $READINGS)
   --assets K            registered assets for the throughput runs (default $ASSETS)
@@ -138,7 +141,9 @@ while (($#)); do
   shift 2
 done
 (( ASSETS <= READINGS )) || usage_error "--assets ($ASSETS) must not exceed --readings ($READINGS)"
-for tool in java curl jcmd; do command -v "$tool" >/dev/null || fail "$tool is not on the PATH"; done
+for tool in java curl unzip git flock $($PROFILE && echo jcmd); do
+  command -v "$tool" >/dev/null || fail "$tool is not on the PATH"
+done
 
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 [[ -z $(git -C "$ROOT" status --porcelain --untracked-files=no) ]] || COMMIT=$COMMIT-dirty

@@ -84,8 +84,8 @@ final class FillCommand implements Callable<Integer> {
         result.put("assetTopic", assetTopic);
         result.put("telemetryTopic", telemetryTopic);
         try (KafkaProducer<String, byte[]> producer = BenchKafka.bulkProducer(bootstrap, "bench-fill")) {
-            Sends sends = new Sends();
             if (!skipRegistrations) {
+                Sends sends = new Sends();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < assets; i++) {
                     byte[] value = EventJson.encode(fleet.registration(i));
@@ -98,7 +98,7 @@ final class FillCommand implements Callable<Integer> {
                 System.out.printf("fill: %,d registrations on %s in %.1f s%n", assets, assetTopic, secs);
             }
             if (readings > 0) {
-                produceReadings(fleet, producer, sends, result);
+                produceReadings(fleet, producer, new Sends(), result);
             }
         }
         if (out != null) {

@@ -181,7 +181,7 @@ final class ReportCommand implements Callable<Integer> {
             JsonNode chk = steps.path("scale-checkpoint");
             JsonNode restore = steps.path("restore");
             md.append(String.format(Locale.ROOT, "## State scale: %,d registered assets%n%n"
-                    + "The throughput run again with %,d assets (%,d readings, %,d per asset), then the last"
+                    + "The throughput run again with %,d assets (%,d readings, at most %,d per asset), then the last"
                     + " checkpoint after all readings were read, then a cancel and a resubmission from that retained"
                     + " checkpoint (`flink run -s`).%n%n| records/s | checkpoint state | checkpoint written | checkpoint"
                     + " duration | restore: tasks running | restore: reading again |%n|---:|---:|---:|---:|---:|---:|%n"
