@@ -355,8 +355,17 @@ step "reader c: alert job ($LABEL), parallelism 2, exactly-once, 10 s checkpoint
 # shellcheck disable=SC2046  # the flags are words
 if jid=$(submit alert-job "$JAR" $(alert_job_flags "" throughput)); then
   if $PROFILE; then profile_start || failed profile "the $PROFILER did not start; see $LOGS/profile.log"; fi
-  measure alert-job "$LABEL" "$jid" "" | sed 's/^/  /' || failed alert-job
-  if $PROFILE; then profile_stop || failed profile "see $LOGS/profile.log"; fi
+  if measure alert-job "$LABEL" "$jid" "" | sed 's/^/  /'; then
+    if $PROFILE; then profile_stop || failed profile "see $LOGS/profile.log"; fi
+    # the alerts of the run become visible with the next checkpoint (exactly-once): then count them by rule
+    finished=$(sed -n 's/.*"finishedAtMillis" : \([0-9]*\).*/\1/p' "$RESULTS/alert-job.json")
+    { bench checkpoint --rest "$REST" --job "$jid" --after-millis "$finished" --out "$WORK/alert-job-checkpoint.json" \
+        && bench count-alerts --bootstrap-servers "$BOOTSTRAP" --alert-topic alert.events \
+             --out "$RESULTS/alert-job-alerts.json"; } | sed 's/^/  /' || failed alert-job-alerts
+  else
+    failed alert-job
+    if $PROFILE; then profile_stop || failed profile "see $LOGS/profile.log"; fi
+  fi
   cancel "$jid"
 else
   failed alert-job "submission failed; see $LOGS/submit-alert-job.log"

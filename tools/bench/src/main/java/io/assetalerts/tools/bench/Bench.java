@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CheckpointCommand.class,
             AwaitRunningCommand.class,
             CancelCommand.class,
+            CountAlertsCommand.class,
             RestoreCommand.class,
             LatencyCommand.class,
             ProfileSummaryCommand.class,

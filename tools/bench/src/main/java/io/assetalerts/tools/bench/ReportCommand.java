@@ -121,6 +121,15 @@ final class ReportCommand implements Callable<Integer> {
                     fill.path("megabytesPerSecond").asDouble(), fill.path("avgRecordBytes").asDouble()));
         }
 
+        JsonNode alerts = steps.path("alert-job-alerts").path("byRule");
+        if (alerts.isObject() && fill.has("spikeReadings")) {
+            md.append(String.format(Locale.ROOT, "Alerts the alert job committed while reading the fill:"
+                    + " %,d TEMPERATURE_THRESHOLD (the fill has %,d spikes) and %,d SUSTAINED_OVERHEAT (%,d assets with"
+                    + " a sustained overheat); readings in the last seconds of event time stay behind the watermark.%n%n",
+                    alerts.path("TEMPERATURE_THRESHOLD").asLong(), fill.path("spikeReadings").asLong(),
+                    alerts.path("SUSTAINED_OVERHEAT").asLong(), fill.path("overheatAssets").asLong()));
+        }
+
         md.append("## Readers of the same topic\n\n");
         md.append("Records/s = N / (time from the first record read to the last). Kafka's tool: its `fetch.nMsg.sec`"
                 + " (after the group join). Flink jobs: the source operator's `numRecordsOut` summed over subtasks,"
