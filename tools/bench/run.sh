@@ -14,7 +14,8 @@
 #                    --starting-offsets earliest; --profile samples the TaskManager meanwhile -> flame graph.
 #                 Flink records/s = N / (first record read .. last), from the source's numRecordsOut over REST,
 #                 polled every second; every vertex's busy/back-pressured/idle time is recorded halfway.
-#   3. latency    (unless --skip-latency) live readings at a fixed rate (2,000/s, 60 s measured) with spikes; a
+#   3. latency    (unless --skip-latency) live readings at a fixed rate (2,000/s, 60 s measured after a warm-up
+#                 that lasts until the job has caught up) with spikes; a
 #                 read_committed consumer of the alerts matches each TEMPERATURE_THRESHOLD alert to its reading;
 #                 p50/p99/max with --delivery-guarantee exactly-once, then at-least-once (--checkpoint-interval 10s).
 #                 The job's defaults apply: its watermark lags by the 5 s out-of-orderness, so no alert is sooner.
@@ -87,7 +88,8 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --skip-latency        leave out the latency runs
   --skip-scale          leave out the state-scale run
   --latency-rate R      readings/s in the latency runs (default $LATENCY_RATE; as many assets, 1 reading/s each)
-  --latency-duration D  measured window of each latency run (default $LATENCY_DURATION; plus 15 s warm-up)
+  --latency-duration D  measured window of each latency run (default $LATENCY_DURATION), after a warm-up of at least
+                        15 s that lasts until the job has caught up with the input (at most 120 s)
   --jar PATH            the alert job jar to measure (default jobs/target/alert-job-$VERSION.jar)
   --label NAME          names this jar in the report and the flame graph (default: the jar's file name, or
                         alert-job-<commit> for the default jar)
@@ -384,7 +386,7 @@ if ! $SKIP_LATENCY; then
                --delivery-guarantee "$guarantee" --checkpoint-interval 10s)) \
        && bench await-running --rest "$REST" --job "$jid" >/dev/null; then
       bench latency --bootstrap-servers "$BOOTSTRAP" --telemetry-topic "${prefix}telemetry.events" \
-        --alert-topic "${prefix}alert.events" --assets "$LATENCY_RATE" --rate "$LATENCY_RATE" \
+        --alert-topic "${prefix}alert.events" --assets "$LATENCY_RATE" --rate "$LATENCY_RATE" --rest "$REST" --job "$jid" \
         --duration "$LATENCY_DURATION" --label "$guarantee" --out "$RESULTS/latency-$guarantee.json" \
         | sed 's/^/  /' || failed "latency-$guarantee"
       cancel "$jid"

@@ -44,6 +44,9 @@ final class LatencyCommand implements Callable<Integer> {
 
     private static final String THRESHOLD_RULE = "TEMPERATURE_THRESHOLD";
 
+    private double warmedUpSeconds;
+    private boolean warmupCaughtUp;
+
     @Option(names = "--bootstrap-servers", required = true)
     String bootstrap;
 
@@ -59,8 +62,20 @@ final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "2000", description = "readings per second (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--warmup", defaultValue = "15s", converter = Durations.class)
+    @Option(names = "--warmup", defaultValue = "15s", converter = Durations.class,
+            description = "at least this long without spikes before measuring (default ${DEFAULT-VALUE})")
     Duration warmup;
+
+    @Option(names = "--max-warmup", defaultValue = "120s", converter = Durations.class,
+            description = "with --rest: at most this long waiting for the job to catch up (default ${DEFAULT-VALUE})")
+    Duration maxWarmup;
+
+    @Option(names = "--rest", description = "Flink REST URL: the warm-up also lasts until the job's source is less"
+            + " than a second of input behind (a job started cold first works off a backlog)")
+    String restUrl;
+
+    @Option(names = "--job", description = "the alert job's id, with --rest")
+    String jobId;
 
     @Option(names = "--duration", defaultValue = "60s", converter = Durations.class,
             description = "measured window (default ${DEFAULT-VALUE})")
@@ -85,14 +100,23 @@ final class LatencyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(assets, seed, Instant.now(), 0, 0, 0, 0));
         Map<String, Long> pending = new ConcurrentHashMap<>();
-        List<Double> latencies = new ArrayList<>();
+        List<double[]> latencies = new ArrayList<>();
         AtomicLong unmatched = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Exception> consumerFailure = new AtomicReference<>();
-        Thread consumer = new Thread(() -> consume(pending, latencies, unmatched, stop, consumerFailure),
+        long origin = System.nanoTime();
+        Thread consumer = new Thread(() -> consume(pending, latencies, unmatched, stop, consumerFailure, origin),
                 "bench-latency-consumer");
         consumer.start();
 
+        AtomicLong sentCount = new AtomicLong();
+        AtomicBoolean caughtUp = new AtomicBoolean(restUrl == null);
+        Thread lagWatch = restUrl == null ? null : new Thread(() -> watchLag(sentCount, caughtUp, stop),
+                "bench-latency-lag");
+        if (lagWatch != null) {
+            lagWatch.setDaemon(true);
+            lagWatch.start();
+        }
         SplittableRandom random = new SplittableRandom(seed);
         boolean[] lastWasSpike = new boolean[assets];
         long spikes = 0;
@@ -101,11 +125,13 @@ final class LatencyCommand implements Callable<Integer> {
         long nanosPerReading = 1_000_000_000L / rate;
         try (KafkaProducer<String, byte[]> producer = BenchKafka.liveProducer(bootstrap, "bench-latency")) {
             long t0 = System.nanoTime();
-            long measureFrom = t0 + warmup.toNanos();
-            long measureTo = measureFrom + duration.toNanos();
+            long minWarmupEnd = t0 + warmup.toNanos();
+            long maxWarmupEnd = t0 + Math.max(warmup.toNanos(), maxWarmup.toNanos());
+            long measureFrom = Long.MAX_VALUE;
+            long measureTo = Long.MAX_VALUE;
             Deadline drain = null;
-            System.out.printf("latency %s: %,d readings/s over %,d assets, %d s warm-up, %d s measured%n", label,
-                    rate, assets, warmup.toSeconds(), duration.toSeconds());
+            System.out.printf("latency %s: %,d readings/s over %,d assets, at least %d s warm-up, %d s measured%n",
+                    label, rate, assets, warmup.toSeconds(), duration.toSeconds());
             for (long k = 0; ; k++) {
                 long due = t0 + k * nanosPerReading;
                 long now = System.nanoTime();
@@ -114,6 +140,14 @@ final class LatencyCommand implements Callable<Integer> {
                     now = System.nanoTime();
                 }
                 behindMax = Math.max(behindMax, now - due);
+                if (measureFrom == Long.MAX_VALUE && now >= minWarmupEnd && (caughtUp.get() || now >= maxWarmupEnd)) {
+                    measureFrom = now;
+                    measureTo = now + duration.toNanos();
+                    warmedUpSeconds = (now - t0) / 1e9;
+                    warmupCaughtUp = caughtUp.get();
+                    System.out.printf("latency %s: measuring from %.1f s (%s)%n", label, warmedUpSeconds,
+                            warmupCaughtUp ? "the job has caught up" : "the job had NOT caught up by --max-warmup");
+                }
                 if (now >= measureTo) {
                     if (drain == null) {
                         drain = Deadline.in(drainTimeout);
@@ -139,6 +173,7 @@ final class LatencyCommand implements Callable<Integer> {
                 }
                 producer.send(new ProducerRecord<>(telemetryTopic, reading.getAssetId(), value));
                 sent++;
+                sentCount.lazySet(sent);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             stop.set(true);
@@ -157,19 +192,21 @@ final class LatencyCommand implements Callable<Integer> {
         }
     }
 
-    private ObjectNode result(List<Double> latencies, long spikes, int missing, long unmatched, long sent,
+    private ObjectNode result(List<double[]> latencies, long spikes, int missing, long unmatched, long sent,
             double seconds, long behindMaxNanos) {
-        double[] sorted;
+        List<double[]> samples;
         synchronized (latencies) {
-            sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            samples = new ArrayList<>(latencies);
         }
+        double[] sorted = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
         ObjectNode result = Json.object();
         result.put("label", label);
         result.put("rate", rate);
         result.put("achievedRate", Math.round(sent / seconds));
         result.put("maxBehindScheduleMillis", Json.round(behindMaxNanos / 1e6, 1));
         result.put("assets", assets);
-        result.put("warmupSeconds", warmup.toSeconds());
+        result.put("warmupSeconds", Json.round(warmedUpSeconds, 1));
+        result.put("warmupCaughtUp", warmupCaughtUp);
         result.put("measuredSeconds", duration.toSeconds());
         result.put("spikesSent", spikes);
         result.put("matched", sorted.length);
@@ -181,7 +218,37 @@ final class LatencyCommand implements Callable<Integer> {
         result.put("p99Millis", Json.round(percentile(sorted, 0.99), 1));
         result.put("maxMillis", Json.round(percentile(sorted, 1), 1));
         result.put("meanMillis", Json.round(Arrays.stream(sorted).average().orElse(Double.NaN), 1));
+        // p50 and max per 10 s of send time: a latency that grows through the window means the job fell behind
+        var windows = result.putArray("bySendTime");
+        samples.stream().collect(java.util.stream.Collectors.groupingBy(s -> (long) (s[0] / 10), java.util.TreeMap::new,
+                java.util.stream.Collectors.mapping(s -> s[1], java.util.stream.Collectors.toList())))
+                .forEach((window, values) -> {
+                    double[] w = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    windows.addObject().put("fromSecond", window * 10).put("alerts", w.length)
+                            .put("p50Millis", Json.round(percentile(w, 0.5), 1))
+                            .put("maxMillis", Json.round(percentile(w, 1), 1));
+                });
         return result;
+    }
+
+    /**
+     * Sets {@code caughtUp} once the job's source has read all but at most one second of what was sent (its
+     * records-read count, over REST, every 500 ms).
+     */
+    private void watchLag(AtomicLong sentCount, AtomicBoolean caughtUp, AtomicBoolean stop) {
+        try {
+            FlinkRest rest = new FlinkRest(restUrl);
+            SourceCounter source = SourceCounter.await(rest, jobId, telemetryTopic, Deadline.in(maxWarmup));
+            while (!stop.get() && !caughtUp.get()) {
+                long sentSoFar = sentCount.get();
+                if (sentSoFar > rate && source.count() >= sentSoFar - rate) {
+                    caughtUp.set(true);
+                }
+                Thread.sleep(500);
+            }
+        } catch (Exception e) {
+            System.err.println("latency " + label + ": cannot follow the job's progress: " + Bench.describe(e));
+        }
     }
 
     /** Nearest-rank percentile of sorted values ({@code p} in [0, 1]); NaN when there are none. */
@@ -193,8 +260,8 @@ final class LatencyCommand implements Callable<Integer> {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    private void consume(Map<String, Long> pending, List<Double> latencies, AtomicLong unmatched, AtomicBoolean stop,
-            AtomicReference<Exception> failure) {
+    private void consume(Map<String, Long> pending, List<double[]> latencies, AtomicLong unmatched,
+            AtomicBoolean stop, AtomicReference<Exception> failure, long origin) {
         try (KafkaConsumer<String, byte[]> consumer = BenchKafka.readCommittedConsumer(bootstrap, "bench-latency")) {
             List<TopicPartition> partitions = consumer.partitionsFor(alertTopic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -219,7 +286,7 @@ final class LatencyCommand implements Callable<Integer> {
                         continue;
                     }
                     synchronized (latencies) {
-                        latencies.add((received - sentAt) / 1e6);
+                        latencies.add(new double[] {(sentAt - origin) / 1e9, (received - sentAt) / 1e6});
                     }
                 }
             }

@@ -182,6 +182,19 @@ final class ReportCommand implements Callable<Integer> {
                         l.path("matched").asLong(), ms(l.path("p50Millis")), ms(l.path("p90Millis")),
                         ms(l.path("p99Millis")), ms(l.path("maxMillis"))));
             }
+            md.append("\nWarm-up before the measured window (until the job's source was less than a second behind the"
+                    + " input); p50 per 10 s of send time (a latency that grows through the window means the job fell"
+                    + " behind the input rate):\n\n");
+            for (String n : latencySteps) {
+                List<String> windows = new ArrayList<>();
+                steps.path(n).path("bySendTime").forEach(w -> windows.add(String.format(Locale.ROOT, "%d s: %.1f s",
+                        w.path("fromSecond").asLong(), w.path("p50Millis").asDouble() / 1e3)));
+                JsonNode l = steps.path(n);
+                md.append("- ").append(n.substring("latency-".length())).append(": warm-up ")
+                        .append(l.path("warmupSeconds").asText()).append(" s")
+                        .append(l.path("warmupCaughtUp").asBoolean(true) ? "" : " (the job had NOT caught up)")
+                        .append("; ").append(String.join(", ", windows)).append('\n');
+            }
             md.append('\n');
         }
 

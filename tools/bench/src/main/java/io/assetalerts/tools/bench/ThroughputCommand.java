@@ -44,7 +44,7 @@ final class ThroughputCommand implements Callable<Integer> {
     @Option(names = "--poll", defaultValue = "1s", converter = Durations.class)
     Duration poll;
 
-    @Option(names = "--timeout", defaultValue = "30min", converter = Durations.class,
+    @Option(names = "--timeout", defaultValue = "60min", converter = Durations.class,
             description = "give up when N is not read by then (default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -84,6 +84,8 @@ final class ThroughputCommand implements Callable<Integer> {
                 lastZeroAt = now;
             } else if (firstSeenAt < 0) {
                 firstSeenAt = now;
+                // more than a poll's worth at the first sight would make the run look shorter than it was
+                result.put("countAtFirstSight", count);
             }
             if (count != lastCount) {
                 lastCount = count;
