@@ -46,6 +46,7 @@ final class LatencyCommand implements Callable<Integer> {
 
     private double warmedUpSeconds;
     private boolean warmupCaughtUp;
+    private ObjectNode atWindowEnd;
 
     @Option(names = "--bootstrap-servers", required = true)
     String bootstrap;
@@ -151,6 +152,7 @@ final class LatencyCommand implements Callable<Integer> {
                 if (now >= measureTo) {
                     if (drain == null) {
                         drain = Deadline.in(drainTimeout);
+                        atWindowEnd = jobState();
                     }
                     if (pending.isEmpty() || drain.passed() || consumerFailure.get() != null) {
                         break;
@@ -218,6 +220,9 @@ final class LatencyCommand implements Callable<Integer> {
         result.put("p99Millis", Json.round(percentile(sorted, 0.99), 1));
         result.put("maxMillis", Json.round(percentile(sorted, 1), 1));
         result.put("meanMillis", Json.round(Arrays.stream(sorted).average().orElse(Double.NaN), 1));
+        if (atWindowEnd != null) {
+            result.set("atWindowEnd", atWindowEnd);
+        }
         // p50 and max per 10 s of send time: a latency that grows through the window means the job fell behind
         var windows = result.putArray("bySendTime");
         samples.stream().collect(java.util.stream.Collectors.groupingBy(s -> (long) (s[0] / 10), java.util.TreeMap::new,
@@ -229,6 +234,27 @@ final class LatencyCommand implements Callable<Integer> {
                             .put("maxMillis", Json.round(percentile(w, 1), 1));
                 });
         return result;
+    }
+
+    /**
+     * With --rest: what the job looked like at the end of the measured window: every vertex's busy /
+     * back-pressured / idle time, and its checkpoints' durations so far (under exactly-once an alert waits for the
+     * next checkpoint to complete). Null without --rest or when the REST API does not answer.
+     */
+    private ObjectNode jobState() {
+        if (restUrl == null) {
+            return null;
+        }
+        try {
+            FlinkRest rest = new FlinkRest(restUrl);
+            ObjectNode state = ThroughputCommand.timeBreakdown(rest, jobId, -1);
+            state.remove("count");
+            state.set("checkpointDurationMillis", rest.checkpoints(jobId).path("summary").path("end_to_end_duration"));
+            return state;
+        } catch (Exception e) {
+            System.err.println("latency " + label + ": no job metrics at the window's end: " + Bench.describe(e));
+            return null;
+        }
     }
 
     /**

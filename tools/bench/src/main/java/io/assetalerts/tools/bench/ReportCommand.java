@@ -193,7 +193,25 @@ final class ReportCommand implements Callable<Integer> {
                 md.append("- ").append(n.substring("latency-".length())).append(": warm-up ")
                         .append(l.path("warmupSeconds").asText()).append(" s")
                         .append(l.path("warmupCaughtUp").asBoolean(true) ? "" : " (the job had NOT caught up)")
-                        .append("; ").append(String.join(", ", windows)).append('\n');
+                        .append("; ").append(String.join(", ", windows));
+                JsonNode chk = l.path("atWindowEnd").path("checkpointDurationMillis");
+                if (chk.has("avg")) {
+                    md.append(String.format(Locale.ROOT, "; checkpoints took %.1f s on average (max %.1f s)",
+                            chk.path("avg").asDouble() / 1e3, chk.path("max").asDouble() / 1e3));
+                }
+                JsonNode busiest = null;
+                for (JsonNode v : l.path("atWindowEnd").path("vertices")) {
+                    if (busiest == null || v.path("busyTimeMsPerSecond").path("max").asLong()
+                            > busiest.path("busyTimeMsPerSecond").path("max").asLong()) {
+                        busiest = v;
+                    }
+                }
+                if (busiest != null) {
+                    md.append("; busiest vertex at the window's end: ").append(busiest.path("name").asText()
+                            .replaceAll(" -> .*", " -> ...")).append(' ')
+                            .append(cell(busiest.path("busyTimeMsPerSecond"))).append(" ms/s busy");
+                }
+                md.append('\n');
             }
             md.append('\n');
         }

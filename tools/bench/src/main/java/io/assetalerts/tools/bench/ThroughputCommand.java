@@ -128,6 +128,10 @@ final class ThroughputCommand implements Callable<Integer> {
 
     /** busy / back-pressured / idle ms per second of every vertex, avg and max over its subtasks. */
     private ObjectNode timeBreakdown(FlinkRest rest, long count) throws Exception {
+        return timeBreakdown(rest, jobId, count);
+    }
+
+    static ObjectNode timeBreakdown(FlinkRest rest, String jobId, long count) throws Exception {
         ObjectNode halfway = Json.object();
         halfway.put("count", count);
         ArrayNode vertices = halfway.putArray("vertices");
