@@ -89,7 +89,7 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --skip-scale          leave out the state-scale run
   --latency-rate R      readings/s in the latency runs (default $LATENCY_RATE; as many assets, 1 reading/s each)
   --latency-duration D  measured window of each latency run (default $LATENCY_DURATION), after a warm-up of at least
-                        15 s that lasts until the job has caught up with the input (at most 120 s)
+                        30 s that lasts until the job has caught up with the input (at most 120 s)
   --jar PATH            the alert job jar to measure (default jobs/target/alert-job-$VERSION.jar)
   --label NAME          names this jar in the report and the flame graph (default: the jar's file name, or
                         alert-job-<commit> for the default jar)

@@ -63,7 +63,7 @@ final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "2000", description = "readings per second (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--warmup", defaultValue = "15s", converter = Durations.class,
+    @Option(names = "--warmup", defaultValue = "30s", converter = Durations.class,
             description = "at least this long without spikes before measuring (default ${DEFAULT-VALUE})")
     Duration warmup;
 
