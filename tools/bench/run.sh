@@ -9,8 +9,8 @@
 #                 encoded with the jobs' codec, keyed by assetId, lz4; the fill rate is printed.
 #   2. readers    the same topic read three ways, records/s and the ratios between them:
 #                 a. Kafka's ConsumerPerformance (kafka-tools, the root pom's kafka.version) in a child JVM;
-#                 b. a bare read + parse Flink job (tools/bench, EventJson -> discard) at parallelism 2;
-#                 c. the alert job (--jar) at parallelism 2 with its defaults (exactly-once, 10 s checkpoints),
+#                 b. a bare read + parse Flink job (tools/bench, EventJson -> discard) at --parallelism (2);
+#                 c. the alert job (--jar) at --parallelism (2) with its defaults (exactly-once, 10 s checkpoints),
 #                    --starting-offsets earliest; --profile samples the TaskManager meanwhile -> flame graph.
 #                 Flink records/s = N / (first record read .. last), from the source's numRecordsOut over REST,
 #                 polled every second; every vertex's busy/back-pressured/idle time is recorded halfway.
@@ -70,6 +70,8 @@ PROFILE=false
 PROFILER=async-profiler
 SKIP_LATENCY=false
 SKIP_SCALE=false
+PARALLELISM=2
+SLOTS=2
 BUILD=auto
 NOTE=
 
@@ -87,6 +89,9 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --scale-assets M      registered assets for the state-scale run, same N (default $SCALE_ASSETS)
   --skip-latency        leave out the latency runs
   --skip-scale          leave out the state-scale run
+  --parallelism P       parallelism of the two Flink readers (default 2)
+  --slots S             TaskManager slots (default 2: one per core of this machine; each slot gets its share of
+                        the managed memory RocksDB uses, so unused slots waste it)
   --latency-rate R      readings/s in the latency runs (default $LATENCY_RATE; as many assets, 1 reading/s each)
   --latency-duration D  measured window of each latency run (default $LATENCY_DURATION), after a warm-up of at least
                         30 s that lasts until the job has caught up with the input (at most 120 s)
@@ -132,6 +137,8 @@ while (($#)); do
     --assets) positive "$1" "$2"; ASSETS=$2 ;;
     --scale-assets) positive "$1" "$2"; SCALE_ASSETS=$2 ;;
     --latency-rate) positive "$1" "$2"; LATENCY_RATE=$2 ;;
+    --parallelism) positive "$1" "$2"; PARALLELISM=$2 ;;
+    --slots) positive "$1" "$2"; SLOTS=$2 ;;
     --latency-duration) LATENCY_DURATION=$2 ;;
     --jar) JAR=$(realpath -m "$2"); JAR_GIVEN=true ;;
     --label) [[ $2 =~ ^[A-Za-z0-9._-]+$ ]] || usage_error "--label: letters, digits, . _ - only"; LABEL=$2 ;;
@@ -235,7 +242,7 @@ metrics.fetcher.update-interval: 1000
 EOF
 step "starting Kafka on $BOOTSTRAP and Flink on $REST ..."
 FLINK_STARTED=true
-FLINK_CONF_SRC=$WORK/flink-conf REST_PORT=$REST_PORT RPC_PORT=$RPC_PORT PROM_PORT=$PROM_PORTS \
+FLINK_CONF_SRC=$WORK/flink-conf REST_PORT=$REST_PORT RPC_PORT=$RPC_PORT PROM_PORT=$PROM_PORTS TM_SLOTS=$SLOTS \
   "$FLINK_LOCAL" start "$WORK/flink" >"$LOGS/flink-url" 2>>"$LOGS/flink-local.log" </dev/null 9>&- &
 FLINK_START_PID=$!
 java -XX:+UseSerialGC -Xmx256m -cp "$BROKER_JAR" io.assetalerts.tools.kafka.KafkaBroker --dir "$WORK/kafka" \
@@ -270,7 +277,7 @@ cancel() { bench cancel --rest "$REST" --job "$1" >>"$LOGS/cancel.log" 2>&1 || e
 
 alert_job_flags() {   # $1 = prefix of the topics ('' = the defaults), $2 = id of the run; then extra flags
   local prefix=$1 id=$2; shift 2
-  echo --bootstrap-servers "$BOOTSTRAP" --parallelism 2 --starting-offsets earliest \
+  echo --bootstrap-servers "$BOOTSTRAP" --parallelism "$PARALLELISM" --starting-offsets earliest \
     --asset-topic "${prefix}asset.events" --telemetry-topic "${prefix}telemetry.events" \
     --alert-topic "${prefix}alert.events" --dlq-topic "${prefix}alert-job.dlq" \
     --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
@@ -344,16 +351,16 @@ bench consumer-perf --bootstrap-servers "$BOOTSTRAP" --topic telemetry.events --
   --classpath-file "$WORK/kafka-tools.classpath" --log "$LOGS/consumer-perf.log" --out "$RESULTS/consumer-perf.json" \
   | sed 's/^/  /' || failed consumer-perf
 
-step "reader b: Flink read + parse job, parallelism 2 ..."
+step "reader b: Flink read + parse job, parallelism $PARALLELISM ..."
 if jid=$(submit read-parse "$READ_PARSE_JAR" --bootstrap-servers "$BOOTSTRAP" --topic telemetry.events \
-           --parallelism 2 --group-id bench-read-parse); then
+           --parallelism "$PARALLELISM" --group-id bench-read-parse); then
   measure read-parse "read-parse" "$jid" "" | sed 's/^/  /' || failed read-parse
   cancel "$jid"
 else
   failed read-parse "submission failed; see $LOGS/submit-read-parse.log"
 fi
 
-step "reader c: alert job ($LABEL), parallelism 2, exactly-once, 10 s checkpoints$($PROFILE && echo ", $PROFILER on") ..."
+step "reader c: alert job ($LABEL), parallelism $PARALLELISM, exactly-once, 10 s checkpoints$($PROFILE && echo ", $PROFILER on") ..."
 # shellcheck disable=SC2046  # the flags are words
 if jid=$(submit alert-job "$JAR" $(alert_job_flags "" throughput)); then
   if $PROFILE; then profile_start || failed profile "the $PROFILER did not start; see $LOGS/profile.log"; fi
@@ -444,7 +451,7 @@ fi
 
 # --- 5. report ----------------------------------------------------------------------------------------------------------------------
 settings=(--setting "readings=$READINGS" --setting "assets=$ASSETS" --setting "jar=$(basename "$JAR")"
-          --setting "label=$LABEL" --setting "seed=$SEED")
+          --setting "label=$LABEL" --setting "seed=$SEED" --setting "parallelism=$PARALLELISM" --setting "slots=$SLOTS")
 $SKIP_SCALE || settings+=(--setting "scaleAssets=$SCALE_ASSETS")
 $SKIP_LATENCY || settings+=(--setting "latencyRate=$LATENCY_RATE" --setting "latencyDuration=$LATENCY_DURATION")
 bench report --work-dir "$RESULTS" --out "$OUT" --commit "$COMMIT" "${settings[@]}" ${NOTE:+--note "$NOTE"} \

@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import io.assetalerts.schemas.AlertTriggered;
@@ -54,15 +51,18 @@ import org.apache.flink.util.OutputTag;
  *       registration arrives; once the watermark passes its timestamp + {@code grace} it is UNKNOWN_ASSET.</li>
  * </ul>
  *
- * <p>The state is laid out for the hot path (issue 10): a reading's arrival is one RocksDB merge into the pending
- * list (no read), and each watermark tick that releases readings of an asset costs one read of that list, one
- * write or clear, and one read and write of the asset's rule state ({@link AssetRules}), however many readings it
- * releases. Every timer of an asset that fires in one watermark advance after the first finds nothing to do and
- * returns without touching state.
+ * <p>The state is laid out for the hot path (issue 10), each reading written once and deleted once: its arrival
+ * is a look-up and a write of {@code pending-readings} under its timestamp (the look-up almost always misses, which
+ * the bloom filters answer from memory) and a heap timer at that timestamp; the timer reads and deletes that entry
+ * and reads and writes the asset's small rule state ({@link AssetRules}). The open window's eventIds are appended
+ * to a list state of their own and read only when the window closes. An earlier layout kept all pending readings of
+ * an asset in one list, rewritten at every watermark tick: at 5 s out-of-orderness that wrote each reading about
+ * five times and the RocksDB compactions it caused took more than half a core (docs/benchmarks).
  *
  * <p>Savepoints of the first release kept these in three operators. Their state reaches this one on each asset's
- * first reading after the restore: pending and held readings from this operator's own old states (same uid),
- * the threshold episode and the open window on the reading itself, put there by {@link LegacyStateCarrier}s.
+ * first reading or timer after the restore: pending readings are this operator's own old state (same uid, same
+ * name and layout), held timestamps are moved from their old state, and the threshold episode and the open window
+ * arrive on the reading itself, put there by {@link LegacyStateCarrier}s.
  */
 public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, AlertTriggered> {
 
@@ -79,10 +79,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
     public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
 
-    static final String PENDING_STATE = "pending";
+    /** Readings waiting for the watermark, by event timestamp; the first release's state of the same name. */
+    static final String PENDING_STATE = "pending-readings";
     static final String RULES_STATE = "rules";
     static final String WINDOW_IDS_STATE = "window-event-ids";
-    static final String LEGACY_PENDING_STATE = "pending-readings";
     static final String LEGACY_HELD_STATE = "held-timestamps";
 
     static final Comparator<Reading> EVENT_TIME_ORDER = Comparator
@@ -95,10 +95,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private final int holdCap;
     private final RuleBook rules;
 
-    private transient ListState<Reading> pending;
+    private transient MapState<Long, ReadingBatch> pending;
     private transient ValueState<AssetRules> ruleState;
     private transient ListState<String> windowEventIds;
-    private transient MapState<Long, ReadingBatch> legacyPending;
     private transient ValueState<HeldTimestamps> legacyHeld;
     private transient boolean legacyPresent;
     private transient Counter processed;
@@ -108,9 +107,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter expired;
     private transient Counter thresholdAlerts;
     private transient AssetRegistry registry;
-    /** Assets already evaluated at {@link #evaluatedAt}: later timers of theirs in the same advance do nothing. */
-    private transient Set<String> evaluated;
-    private transient long evaluatedAt;
 
     public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook rules) {
         this.job = job;
@@ -123,11 +119,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
-        pending = context.getListState(new ListStateDescriptor<>(PENDING_STATE, AvroType.forRecord(Reading.class)));
+        pending = context.getMapState(new MapStateDescriptor<>(PENDING_STATE, Types.LONG,
+                AvroType.forRecord(ReadingBatch.class)));
         ruleState = context.getState(new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class)));
         windowEventIds = context.getListState(new ListStateDescriptor<>(WINDOW_IDS_STATE, Types.STRING));
-        legacyPending = context.getMapState(new MapStateDescriptor<>(LEGACY_PENDING_STATE, Types.LONG,
-                AvroType.forRecord(ReadingBatch.class)));
         legacyHeld = context.getState(new ValueStateDescriptor<>(LEGACY_HELD_STATE,
                 AvroType.forRecord(HeldTimestamps.class)));
         var metrics = context.getMetricGroup();
@@ -138,8 +133,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         expired = metrics.counter(METRIC_EXPIRED);
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
         registry = new AssetRegistry(metrics);
-        evaluated = new HashSet<>();
-        evaluatedAt = Long.MIN_VALUE;
     }
 
     @Override
@@ -156,9 +149,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
-        if (legacyPresent) {
-            adoptLegacyPending(ctx);
-        }
         if (timestamp <= watermark) {
             late.inc();
             ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(reading, sourceTopic, job,
@@ -166,45 +156,59 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                             + " is not after the watermark " + Instant.ofEpochMilli(watermark)));
             return;
         }
-        pending.add(reading);
-        ctx.timerService().registerEventTimeTimer(timestamp);
+        ReadingBatch batch = pending.get(timestamp);
+        if (batch == null) {
+            batch = new ReadingBatch(new ArrayList<>(1));
+            ctx.timerService().registerEventTimeTimer(timestamp);
+        }
+        batch.getReadings().add(reading);
+        pending.put(timestamp, batch);
     }
 
+    /**
+     * Fires at each pending reading's timestamp, at each open window's end and at each hold's expiry, in event-time
+     * order: evaluates the readings stamped {@code time} (and any held ones, once the asset is registered), or puts
+     * them on hold.
+     */
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        if (watermark != evaluatedAt) {
-            evaluated.clear();
-            evaluatedAt = watermark;
+        AssetRules state = ruleState.value();
+        if (state == null) {
+            state = new AssetRules(null, null, new ArrayList<>(), 0);
         }
-        String assetId = ctx.getCurrentKey();
-        if (!evaluated.add(assetId)) {
-            return;
+        boolean changed = legacyPresent && adoptLegacyHeld(state);
+        ReadingBatch batch = pending.get(time);
+        if (batch != null) {
+            pending.remove(time);
         }
-        if (legacyPresent) {
-            adoptLegacyPending(ctx);
-        }
-        AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(assetId);
-        List<Reading> due = new ArrayList<>();
-        List<Reading> waiting = new ArrayList<>();
-        Iterable<Reading> stored = pending.get();
-        if (stored != null) {
-            for (Reading r : stored) {
-                (r.getEvent().getTimestamp().toEpochMilli() <= watermark ? due : waiting).add(r);
-            }
-        }
-        due.sort(EVENT_TIME_ORDER);
+        AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(ctx.getCurrentKey());
         if (asset != null) {
-            evaluate(due, asset, watermark, ctx, out);
-        } else {
-            waiting.addAll(hold(due, watermark, ctx));
-        }
-        if (!due.isEmpty()) {
-            if (waiting.isEmpty()) {
-                pending.clear();
-            } else {
-                pending.update(waiting);
+            List<Reading> due = new ArrayList<>();
+            for (long heldAt : state.getHeldTimestamps()) {
+                ReadingBatch heldBatch = pending.get(heldAt);
+                if (heldBatch != null) {
+                    due.addAll(sorted(heldBatch));
+                    pending.remove(heldAt);
+                }
             }
+            if (!state.getHeldTimestamps().isEmpty()) {
+                state.setHeldTimestamps(new ArrayList<>());
+                state.setHeldCount(0);
+                changed = true;
+            }
+            if (batch != null) {
+                due.addAll(sorted(batch));
+            }
+            changed |= evaluate(due, state, asset, watermark, ctx, out);
+        } else {
+            changed |= expireHeld(state, watermark, ctx);
+            if (batch != null) {
+                changed |= hold(time, sorted(batch), state, ctx);
+            }
+        }
+        if (changed) {
+            ruleState.update(state);
         }
     }
 
@@ -213,16 +217,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * open window's eventIds are kept apart from the rule state ({@code window-event-ids}, appended without a
      * read) and only read when the window closes, so the rule state stays small.
      */
-    private void evaluate(List<Reading> due, AssetRegistered asset, long watermark, OnTimerContext ctx,
-            Collector<AlertTriggered> out) throws Exception {
-        AssetRules state = ruleState.value();
-        WindowAccumulator window = state == null ? null : state.getWindow();
+    private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long watermark,
+            OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
+        WindowAccumulator window = state.getWindow();
         boolean windowDue = isOpen(window) && window.getWindowEnd() - 1 <= watermark;
         if (due.isEmpty() && !windowDue) {
-            return;
-        }
-        if (state == null) {
-            state = new AssetRules(null, null);
+            return false;
         }
         boolean idsInMemory = !isOpen(window);
         String type = asset.getAssetType();
@@ -276,7 +276,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         } else if (idsInMemory) {
             windowEventIds.clear();
         }
-        ruleState.update(state);
+        return true;
     }
 
     private static boolean isOpen(WindowAccumulator window) {
@@ -295,35 +295,21 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     /**
-     * Readings the watermark passed while their asset is unknown: kept (marked held) up to the cap and until
-     * timestamp + grace; the rest go to the DLQ as UNKNOWN_ASSET. Returns the ones kept.
+     * The readings stamped {@code time}, which the watermark passed while their asset is unknown: held (marked, and
+     * their timestamp recorded) up to the cap, with a timer at the end of the grace; beyond the cap, or with no
+     * grace, they go to the DLQ as UNKNOWN_ASSET at once.
      */
-    private List<Reading> hold(List<Reading> due, long watermark, OnTimerContext ctx) {
+    private boolean hold(long time, List<Reading> readings, AssetRules state, OnTimerContext ctx) throws Exception {
+        int room = graceMillis == 0 ? 0 : Math.max(0, holdCap - state.getHeldCount());
         List<Reading> kept = new ArrayList<>();
-        int alreadyHeld = 0;
-        for (Reading r : due) {
-            if (r.getHeld()) {
-                alreadyHeld++;
-            }
-        }
-        int room = graceMillis == 0 ? 0 : Math.max(0, holdCap - alreadyHeld);
-        for (Reading r : due) {
-            long timestamp = r.getEvent().getTimestamp().toEpochMilli();
-            if (r.getHeld() || (graceMillis > 0 && timestamp + graceMillis <= watermark)) {
-                if (timestamp + graceMillis <= watermark) {
-                    expired.inc();
-                    ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(r, sourceTopic, job,
-                            RejectReason.UNKNOWN_ASSET, "asset is not registered and the hold of " + graceMillis
-                                    + " ms event time after the reading has passed"));
-                } else {
-                    kept.add(r);
-                }
-            } else if (room > 0) {
-                room--;
+        for (Reading r : readings) {
+            if (time + graceMillis <= ctx.timerService().currentWatermark() && graceMillis > 0) {
+                expired.inc();
+                ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(r, sourceTopic, job,
+                        RejectReason.UNKNOWN_ASSET, expiredMessage()));
+            } else if (kept.size() < room) {
                 r.setHeld(true);
-                heldCounter.inc();
                 kept.add(r);
-                ctx.timerService().registerEventTimeTimer(timestamp + graceMillis);
             } else {
                 String why = graceMillis == 0
                         ? "asset is not registered (no hold: --unknown-asset-grace is 0)"
@@ -332,14 +318,60 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                         DeadLetterOutput.forReading(r, sourceTopic, job, RejectReason.UNKNOWN_ASSET, why));
             }
         }
-        return kept;
+        if (kept.isEmpty()) {
+            return false;
+        }
+        pending.put(time, new ReadingBatch(kept));
+        heldCounter.inc(kept.size());
+        state.getHeldTimestamps().add(time);
+        state.setHeldCount(state.getHeldCount() + kept.size());
+        ctx.timerService().registerEventTimeTimer(time + graceMillis);
+        return true;
+    }
+
+    /** Held readings whose timestamp + grace the watermark has passed: to the DLQ as UNKNOWN_ASSET. */
+    private boolean expireHeld(AssetRules state, long watermark, OnTimerContext ctx) throws Exception {
+        List<Long> stillHeld = new ArrayList<>();
+        int count = state.getHeldCount();
+        for (long heldAt : state.getHeldTimestamps()) {
+            if (heldAt + graceMillis > watermark) {
+                stillHeld.add(heldAt);
+                continue;
+            }
+            ReadingBatch batch = pending.get(heldAt);
+            if (batch != null) {
+                pending.remove(heldAt);
+                for (Reading r : sorted(batch)) {
+                    expired.inc();
+                    count--;
+                    ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(r, sourceTopic, job,
+                            RejectReason.UNKNOWN_ASSET, expiredMessage()));
+                }
+            }
+        }
+        if (stillHeld.size() == state.getHeldTimestamps().size()) {
+            return false;
+        }
+        state.setHeldTimestamps(stillHeld);
+        state.setHeldCount(Math.max(0, count));
+        return true;
+    }
+
+    private String expiredMessage() {
+        return "asset is not registered and the hold of " + graceMillis + " ms event time after the reading has passed";
+    }
+
+    private static List<Reading> sorted(ReadingBatch batch) {
+        List<Reading> readings = new ArrayList<>(batch.getReadings());
+        readings.sort(EVENT_TIME_ORDER);
+        return readings;
     }
 
     /** A first-release threshold episode or open window, carried here on the asset's first reading. */
     private void adoptLegacyRuleState(Reading reading, ReadOnlyContext ctx) throws Exception {
         AssetRules state = ruleState.value();
         if (state == null) {
-            state = new AssetRules(null, null);
+            state = new AssetRules(null, null, new ArrayList<>(), 0);
         }
         ThresholdEpisode episode = reading.getLegacyThresholdEpisode();
         if (episode != null && state.getThreshold() == null) {
@@ -359,27 +391,23 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         reading.setLegacyOpenWindow(null);
     }
 
-    /** The first release's pending and held readings of the current asset, moved into {@code pending}. */
-    private void adoptLegacyPending(ReadOnlyContext ctx) throws Exception {
+    /**
+     * The first release kept held readings' timestamps in a state of their own; its pending readings are already in
+     * {@code pending-readings}, the same state with the same layout.
+     */
+    private boolean adoptLegacyHeld(AssetRules state) throws Exception {
         HeldTimestamps onHold = legacyHeld.value();
-        Set<Long> heldTimes = new HashSet<>(onHold == null ? List.of() : onHold.getTimestamps());
-        List<Reading> moved = new ArrayList<>();
-        for (Map.Entry<Long, ReadingBatch> batch : legacyPending.entries()) {
-            for (Reading r : batch.getValue().getReadings()) {
-                r.setHeld(heldTimes.contains(batch.getKey()));
-                moved.add(r);
-            }
-            ctx.timerService().registerEventTimeTimer(batch.getKey());
+        if (onHold == null) {
+            return false;
         }
-        if (!moved.isEmpty()) {
-            pending.addAll(moved);
-            legacyPending.clear();
-        }
+        state.getHeldTimestamps().addAll(onHold.getTimestamps());
+        state.setHeldCount(state.getHeldCount() + onHold.getReadingCount());
         legacyHeld.clear();
+        return true;
     }
 
     /**
-     * Runs the evaluator and tells it, once at start, whether the restored state still holds pending readings in
+     * Runs the evaluator and tells it, once at start, whether the restored state still holds held timestamps in
      * the first release's layout, so that a job that never restored such a savepoint never looks for them.
      */
     public static final class Operator
@@ -393,14 +421,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         public void open() throws Exception {
             super.open();
             KeyedStateBackend<String> backend = getKeyedStateBackend();
-            boolean present;
-            try (Stream<String> keys = backend.getKeys(LEGACY_PENDING_STATE, VoidNamespace.INSTANCE)) {
-                present = keys.findAny().isPresent();
-            }
             try (Stream<String> keys = backend.getKeys(LEGACY_HELD_STATE, VoidNamespace.INSTANCE)) {
-                present |= keys.findAny().isPresent();
+                ((AssetEvaluator) userFunction).legacyPresent = keys.findAny().isPresent();
             }
-            ((AssetEvaluator) userFunction).legacyPresent = present;
         }
     }
 }

@@ -31,9 +31,9 @@ final class ReportCommand implements Callable<Integer> {
     /** The readers of the same topic, in the order of the table and the chart. */
     private static final List<String[]> READERS = List.of(
             new String[] {"consumer-perf.json", "Kafka ConsumerPerformance (1 consumer, no parsing)"},
-            new String[] {"read-parse.json", "Flink read + parse (EventJson), p=2"},
-            new String[] {"alert-job.json", "Alert job, p=2, exactly-once"},
-            new String[] {"scale.json", "Alert job, p=2, exactly-once, scale assets"});
+            new String[] {"read-parse.json", "Flink read + parse (EventJson), p=%p"},
+            new String[] {"alert-job.json", "Alert job, p=%p, exactly-once"},
+            new String[] {"scale.json", "Alert job, p=%p, exactly-once, scale assets"});
 
     @Option(names = "--work-dir", required = true, description = "where the steps wrote their JSON")
     Path workDir;
@@ -74,7 +74,7 @@ final class ReportCommand implements Callable<Integer> {
         for (String[] reader : READERS) {
             JsonNode step = steps.path(reader[0].replace(".json", ""));
             if (step.has("recordsPerSecond")) {
-                String name = reader[1].replace("scale assets",
+                String name = reader[1].replace("%p", settings.getOrDefault("parallelism", "2")).replace("scale assets",
                         String.format(Locale.ROOT, "%,d assets", steps.path("scale-fill").path("assets").asLong()));
                 readers.addObject().put("step", reader[0].replace(".json", "")).put("reader", name)
                         .put("recordsPerSecond", step.path("recordsPerSecond").asLong());
