@@ -200,7 +200,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             if (batch != null) {
                 due.addAll(sorted(batch));
             }
-            changed |= evaluate(due, state, asset, watermark, ctx, out);
+            changed |= evaluate(due, state, asset, time, ctx, out);
         } else {
             changed |= expireHeld(state, watermark, ctx);
             if (batch != null) {
@@ -213,14 +213,14 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     /**
-     * Runs both rules over readings released in event-time order, and closes a window the watermark passed. The
+     * Runs both rules over readings released in event-time order, and closes a window whose end this timer is. The
      * open window's eventIds are kept apart from the rule state ({@code window-event-ids}, appended without a
      * read) and only read when the window closes, so the rule state stays small.
      */
-    private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long watermark,
+    private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long time,
             OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
         WindowAccumulator window = state.getWindow();
-        boolean windowDue = isOpen(window) && window.getWindowEnd() - 1 <= watermark;
+        boolean windowDue = isOpen(window) && window.getWindowEnd() - 1 <= time;
         if (due.isEmpty() && !windowDue) {
             return false;
         }
@@ -254,8 +254,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             }
         }
         processed.inc(due.size());
+        // closed by the timer at its end, not by the watermark: when the watermark jumps past several timestamps,
+        // the window's later readings have timers of their own that fire after this one, still in order
         window = state.getWindow();
-        if (isOpen(window) && window.getWindowEnd() - 1 <= watermark) {
+        if (isOpen(window) && window.getWindowEnd() - 1 <= time) {
             if (!idsInMemory) {
                 loadEventIds(window);
                 idsInMemory = true;

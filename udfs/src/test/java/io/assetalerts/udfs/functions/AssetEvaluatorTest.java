@@ -73,6 +73,19 @@ class AssetEvaluatorTest {
     }
 
     @Test
+    void aWatermarkJumpPastSeveralReadingsClosesTheirWindowOnceWithAllOfThem() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "a", 10, 95));
+        h.send(reading("T-1", "b", 20, 95));
+        h.send(reading("T-1", "c", 40, 95));
+        h.watermark(at(600));
+        assertThat(h.windows()).singleElement().satisfies(w -> {
+            assertThat(w.getCount()).isEqualTo(3);
+            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
+        });
+    }
+
+    @Test
     void holdsReadingsUntilTheAssetRegisters() throws Exception {
         h.send(reading("P-7", "a", 1, HOT));
         h.send(reading("P-7", "b", 2, COOL));
