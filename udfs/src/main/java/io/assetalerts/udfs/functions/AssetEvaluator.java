@@ -1,11 +1,9 @@
 package io.assetalerts.udfs.functions;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
@@ -21,18 +19,14 @@ import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.ThresholdRule;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.util.Collector;
@@ -73,14 +67,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             new OutputTag<>("window-summaries", AvroType.forRecord(WindowSummary.class));
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
-    public static final String METRIC_LATE = "lateRecords";
+    public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
     public static final String METRIC_HELD = "readingsHeld";
     public static final String METRIC_RELEASED = "heldReadingsReleased";
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
     public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
 
-    /** Readings waiting for the watermark, by event timestamp; the first release's state of the same name. */
-    static final String PENDING_STATE = "pending-readings";
     static final String RULES_STATE = "rules";
     static final String WINDOW_IDS_STATE = "window-event-ids";
     static final String LEGACY_HELD_STATE = "held-timestamps";
@@ -95,13 +87,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private final int holdCap;
     private final RuleBook rules;
 
-    private transient MapState<Long, ReadingBatch> pending;
+    private transient PendingReadings pending;
     private transient ValueState<AssetRules> ruleState;
     private transient ListState<String> windowEventIds;
     private transient ValueState<HeldTimestamps> legacyHeld;
     private transient boolean legacyPresent;
     private transient Counter processed;
-    private transient Counter late;
     private transient Counter heldCounter;
     private transient Counter released;
     private transient Counter expired;
@@ -119,15 +110,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
-        pending = context.getMapState(new MapStateDescriptor<>(PENDING_STATE, Types.LONG,
-                AvroType.forRecord(ReadingBatch.class)));
+        pending = new PendingReadings(context, sourceTopic, job);
         ruleState = context.getState(new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class)));
         windowEventIds = context.getListState(new ListStateDescriptor<>(WINDOW_IDS_STATE, Types.STRING));
         legacyHeld = context.getState(new ValueStateDescriptor<>(LEGACY_HELD_STATE,
                 AvroType.forRecord(HeldTimestamps.class)));
         var metrics = context.getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
-        late = metrics.counter(METRIC_LATE);
         heldCounter = metrics.counter(METRIC_HELD);
         released = metrics.counter(METRIC_RELEASED);
         expired = metrics.counter(METRIC_EXPIRED);
@@ -144,25 +133,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertTriggered> out) throws Exception {
         registry.countOnce(ctx.getBroadcastState(ASSETS));
-        long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
-        if (timestamp <= watermark) {
-            late.inc();
-            ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(reading, sourceTopic, job,
-                    RejectReason.LATE_EVENT, "event time " + reading.getEvent().getTimestamp()
-                            + " is not after the watermark " + Instant.ofEpochMilli(watermark)));
-            return;
-        }
-        ReadingBatch batch = pending.get(timestamp);
-        if (batch == null) {
-            batch = new ReadingBatch(new ArrayList<>(1));
-            ctx.timerService().registerEventTimeTimer(timestamp);
-        }
-        batch.getReadings().add(reading);
-        pending.put(timestamp, batch);
+        pending.add(reading, ctx);
     }
 
     /**
@@ -178,18 +152,14 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             state = new AssetRules(null, null, new ArrayList<>(), 0);
         }
         boolean changed = legacyPresent && adoptLegacyHeld(state);
-        ReadingBatch batch = pending.get(time);
-        if (batch != null) {
-            pending.remove(time);
-        }
+        ReadingBatch batch = pending.take(time);
         AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(ctx.getCurrentKey());
         if (asset != null) {
             List<Reading> due = new ArrayList<>();
             for (long heldAt : state.getHeldTimestamps()) {
-                ReadingBatch heldBatch = pending.get(heldAt);
+                ReadingBatch heldBatch = pending.take(heldAt);
                 if (heldBatch != null) {
                     due.addAll(sorted(heldBatch));
-                    pending.remove(heldAt);
                 }
             }
             if (!state.getHeldTimestamps().isEmpty()) {
@@ -340,9 +310,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 stillHeld.add(heldAt);
                 continue;
             }
-            ReadingBatch batch = pending.get(heldAt);
+            ReadingBatch batch = pending.take(heldAt);
             if (batch != null) {
-                pending.remove(heldAt);
                 for (Reading r : sorted(batch)) {
                     expired.inc();
                     count--;
@@ -422,10 +391,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         @Override
         public void open() throws Exception {
             super.open();
-            KeyedStateBackend<String> backend = getKeyedStateBackend();
-            try (Stream<String> keys = backend.getKeys(LEGACY_HELD_STATE, VoidNamespace.INSTANCE)) {
-                ((AssetEvaluator) userFunction).legacyPresent = keys.findAny().isPresent();
-            }
+            ((AssetEvaluator) userFunction).legacyPresent =
+                    LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_HELD_STATE);
         }
     }
 }

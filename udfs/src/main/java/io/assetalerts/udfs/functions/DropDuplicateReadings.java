@@ -2,7 +2,6 @@ package io.assetalerts.udfs.functions;
 
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.stream.Stream;
 
 import io.assetalerts.schemas.state.Reading;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,8 +10,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
@@ -146,10 +143,8 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         @Override
         public void open() throws Exception {
             super.open();
-            KeyedStateBackend<String> backend = getKeyedStateBackend();
-            try (Stream<String> keys = backend.getKeys(LEGACY_STATE, VoidNamespace.INSTANCE)) {
-                ((DropDuplicateReadings) userFunction).legacyPresent = keys.findAny().isPresent();
-            }
+            ((DropDuplicateReadings) userFunction).legacyPresent =
+                    LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_STATE);
         }
     }
 }

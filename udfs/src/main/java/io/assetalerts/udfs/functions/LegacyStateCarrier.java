@@ -83,10 +83,18 @@ public final class LegacyStateCarrier<T> extends KeyedProcessFunction<String, Re
         @Override
         public void open() throws Exception {
             super.open();
-            KeyedStateBackend<String> backend = getKeyedStateBackend();
-            try (Stream<String> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
-                ((LegacyStateCarrier<?>) userFunction).present = keys.findAny().isPresent();
-            }
+            ((LegacyStateCarrier<?>) userFunction).present = hasEntries(getKeyedStateBackend(), stateName);
+        }
+    }
+
+    /**
+     * Whether keyed state {@code stateName} (registered by the operator's function) holds an entry for any key of
+     * this subtask: how the migrating operators learn once, at start, whether a first-release savepoint left
+     * anything to move.
+     */
+    static boolean hasEntries(KeyedStateBackend<String> backend, String stateName) {
+        try (Stream<String> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.findAny().isPresent();
         }
     }
 }

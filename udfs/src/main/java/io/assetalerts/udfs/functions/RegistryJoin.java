@@ -11,12 +11,9 @@ import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.codec.RejectReason;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -36,7 +33,7 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
-    public static final String METRIC_LATE = "lateRecords";
+    public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
     public static final String METRIC_HELD = "readingsHeld";
     public static final String METRIC_RELEASED = "heldReadingsReleased";
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
@@ -49,10 +46,9 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     private final long graceMillis;
     private final int holdCap;
 
-    private transient MapState<Long, ReadingBatch> pending;
+    private transient PendingReadings pending;
     private transient ValueState<HeldTimestamps> held;
     private transient Counter processed;
-    private transient Counter late;
     private transient Counter heldCounter;
     private transient Counter released;
     private transient Counter expired;
@@ -67,13 +63,11 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-readings", Types.LONG, AvroType.forRecord(ReadingBatch.class)));
+        pending = new PendingReadings(getRuntimeContext(), sourceTopic, job);
         held = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("held-timestamps", AvroType.forRecord(HeldTimestamps.class)));
         var metrics = getRuntimeContext().getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
-        late = metrics.counter(METRIC_LATE);
         heldCounter = metrics.counter(METRIC_HELD);
         released = metrics.counter(METRIC_RELEASED);
         expired = metrics.counter(METRIC_EXPIRED);
@@ -89,22 +83,7 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<RegisteredReading> out) throws Exception {
         registry.countOnce(ctx.getBroadcastState(ASSETS));
-        long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
-        if (timestamp <= watermark) {
-            late.inc();
-            ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(reading, sourceTopic, job, RejectReason.LATE_EVENT,
-                    "event time " + reading.getEvent().getTimestamp() + " is not after the watermark "
-                            + java.time.Instant.ofEpochMilli(watermark)));
-            return;
-        }
-        ReadingBatch batch = pending.get(timestamp);
-        if (batch == null) {
-            batch = new ReadingBatch(new ArrayList<>(1));
-            ctx.timerService().registerEventTimeTimer(timestamp);
-        }
-        batch.getReadings().add(reading);
-        pending.put(timestamp, batch);
+        pending.add(reading, ctx);
     }
 
     @Override
@@ -175,11 +154,10 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     }
 
     private int emit(long time, AssetRegistered asset, Collector<RegisteredReading> out) throws Exception {
-        ReadingBatch batch = pending.get(time);
+        ReadingBatch batch = pending.take(time);
         if (batch == null) {
             return 0;
         }
-        pending.remove(time);
         List<Reading> readings = sorted(batch);
         for (Reading r : readings) {
             out.collect(new RegisteredReading(r, asset.getAssetType(), asset.getLocation()));
@@ -189,11 +167,10 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     }
 
     private int reject(long time, OnTimerContext ctx, String why) throws Exception {
-        ReadingBatch batch = pending.get(time);
+        ReadingBatch batch = pending.take(time);
         if (batch == null) {
             return 0;
         }
-        pending.remove(time);
         for (Reading r : sorted(batch)) {
             ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(r, sourceTopic, job, RejectReason.UNKNOWN_ASSET, why));
         }
