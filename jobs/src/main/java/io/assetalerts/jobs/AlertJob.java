@@ -3,6 +3,7 @@ package io.assetalerts.jobs;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.WindowSummary;
@@ -12,6 +13,10 @@ import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.AssetEvaluator;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
 import io.assetalerts.udfs.functions.LegacyStateCarrier;
+import io.assetalerts.udfs.functions.SplitDeadLetters;
+import io.assetalerts.udfs.kafka.EventTimeWatermarks;
+import io.assetalerts.udfs.kafka.RulesTopic;
+import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.functions.SustainedOverheatMatch;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
@@ -41,6 +46,8 @@ public final class AlertJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertJob.class);
 
+    private static final java.time.Duration RULES_SNAPSHOT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private AlertJob() {
     }
 
@@ -58,9 +65,12 @@ public final class AlertJob {
         AlertJobConfig config = AlertJobConfig.fromArgs(args);
         LOG.info("Starting {} with {}", AlertJobConfig.JOB_NAME, config);
         JobSettings job = config.job();
+        RuleSnapshot rules = RulesTopic.snapshot(job, config.rulesTopic(), RULES_SNAPSHOT_TIMEOUT);
         StreamExecutionEnvironment env = JobEnvironment.create(job);
         buildPipeline(env, config,
                 KafkaConnectors.registrySource(job, config.assetTopic()),
+                KafkaConnectors.rulesSource(job, config.rulesTopic()),
+                rules,
                 KafkaConnectors.source(job, config.telemetryTopic(), Contract.TELEMETRY_RECEIVED),
                 KafkaConnectors.sink(job, "alerts", JsonRecordSerializer.alerts(config.alertTopic())),
                 KafkaConnectors.sink(job, "dlq", JsonRecordSerializer.deadLetters(config.dlqTopic())));
@@ -68,17 +78,29 @@ public final class AlertJob {
     }
 
     /**
-     * The wiring of SPEC 4, top to bottom: sources, validation, dedupe, registry join (event-time order),
-     * the two rules, sinks. CEP runs in processing-time mode on purpose: its input, one summary per closed
-     * window, already arrives in event-time order per asset, and event time was settled upstream.
+     * The wiring of SPEC 4, top to bottom: sources, validation, dedupe, the evaluator (event-time order, registry
+     * join, threshold rule, windows) with registrations and rule changes broadcast to it, the one CEP pattern, sinks.
+     * Nothing in the graph depends on the rules: they are data ({@code rulesSource}, and {@code rules} as read at
+     * submission), so a savepoint restores under any rules. CEP runs in processing-time mode on purpose: its input,
+     * one summary per closed window, already arrives in event-time order per asset, and event time was settled
+     * upstream.
      */
     public static void buildPipeline(StreamExecutionEnvironment env, AlertJobConfig config,
-            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> telemetrySource,
-            Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
+            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> rulesSource, RuleSnapshot rules,
+            Source<Inbound, ?, ?> telemetrySource, Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
         String job = AlertJobConfig.JOB_NAME;
 
         SingleOutputStreamOperator<AssetRegistered> assets =
                 SharedWiring.registrations(env, assetSource, config.assetTopic());
+        SingleOutputStreamOperator<Control> ruleChanges = env
+                .fromSource(rulesSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.rulesTopic())
+                .uid(Uids.RULES_SOURCE).setParallelism(1)
+                .process(SplitDeadLetters.rules(), AvroType.forRecord(Control.class))
+                .uid(Uids.RULES_VALIDATION).name("Reject invalid rules").setParallelism(1);
+        DataStream<Control> control = assets
+                .map(asset -> Control.newBuilder().setAsset(asset).build(), AvroType.forRecord(Control.class))
+                .uid(Uids.ASSETS_TO_EVALUATOR).name("Registrations to the evaluator")
+                .union(ruleChanges);
         SingleOutputStreamOperator<Reading> telemetry = SharedWiring.readings(env, telemetrySource,
                 config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
@@ -98,10 +120,11 @@ public final class AlertJob {
                 .uid(Uids.LEGACY_WINDOW_SUMMARIES);
 
         SingleOutputStreamOperator<AlertTriggered> evaluated = keyed(carried)
-                .connect(assets.broadcast())
+                .connect(control.broadcast())
                 .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertTriggered.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
-                                config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules())))
+                                config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
+                                rules)))
                 .uid(Uids.EVALUATOR);
 
         DataStream<AlertTriggered> alerts =
@@ -112,31 +135,20 @@ public final class AlertJob {
                 .uid(Uids.ALERT_SINK).name("Kafka: " + config.alertTopic());
 
         DataStream<DeadLetter> deadLetters = assets.getSideOutput(DeadLetterOutput.TAG)
-                .union(telemetry.getSideOutput(DeadLetterOutput.TAG), evaluated.getSideOutput(DeadLetterOutput.TAG));
+                .union(ruleChanges.getSideOutput(DeadLetterOutput.TAG), telemetry.getSideOutput(DeadLetterOutput.TAG),
+                        evaluated.getSideOutput(DeadLetterOutput.TAG));
         SharedWiring.deadLetters(deadLetters, deadLetterSink, config.dlqTopic());
     }
 
-    /**
-     * One CEP operator per distinct window count in the rule book (a pattern's length is fixed), each fed the
-     * summaries of the asset types that need that many hot windows.
-     */
-    private static DataStream<AlertTriggered> sustainedOverheat(DataStream<WindowSummary> windows, RuleBook rules) {
-        DataStream<AlertTriggered> alerts = null;
-        for (int windowCount : rules.windowCounts()) {
-            SingleOutputStreamOperator<WindowSummary> routed = windows
-                    .filter(w -> rules.forType(w.getAssetType()).windowCount() == windowCount)
-                    .uid(Uids.sustainedOverheatRoute(windowCount))
-                    .name("Windows of types needing " + windowCount + " hot in a row");
-            SingleOutputStreamOperator<AlertTriggered> matched = CEP
-                    .pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, WindowSummary::getAssetId, Types.STRING),
-                            SustainedOverheatMatch.pattern(windowCount))
-                    .inProcessingTime()
-                    .process(new SustainedOverheatMatch(rules), AvroType.forRecord(AlertTriggered.class))
-                    .uid(Uids.sustainedOverheatRule(windowCount))
-                    .name("Rule: SUSTAINED_OVERHEAT (CEP, " + windowCount + " adjacent hot windows)");
-            alerts = alerts == null ? matched : alerts.union(matched);
-        }
-        return alerts;
+    /** The one CEP operator of SUSTAINED_OVERHEAT: each summary carries the count its window's rule asks for. */
+    private static DataStream<AlertTriggered> sustainedOverheat(DataStream<WindowSummary> windows, RuleBook baseline) {
+        return CEP
+                .pattern(DataStreamUtils.reinterpretAsKeyedStream(windows, WindowSummary::getAssetId, Types.STRING),
+                        SustainedOverheatMatch.pattern(baseline))
+                .inProcessingTime()
+                .process(new SustainedOverheatMatch(baseline), AvroType.forRecord(AlertTriggered.class))
+                .uid(Uids.SUSTAINED_OVERHEAT_RULE)
+                .name("Rule: SUSTAINED_OVERHEAT (CEP, adjacent hot windows)");
     }
 
     /** Readings already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */

@@ -21,6 +21,16 @@ public final class Uids {
     public static final String LEGACY_THRESHOLD_RULE = "rule-temperature-threshold";
     /** Carries the first release's open SUSTAINED_OVERHEAT windows to the evaluator (LegacyStateCarrier). */
     public static final String LEGACY_WINDOW_SUMMARIES = "window-summaries";
+    public static final String RULES_SOURCE = "alert-rules-source";
+    public static final String RULES_VALIDATION = "alert-rules-validation";
+    /** Registrations as the evaluator's broadcast input, beside the rule changes. */
+    public static final String ASSETS_TO_EVALUATOR = "asset-events-to-evaluator";
+    /**
+     * The one SUSTAINED_OVERHEAT CEP operator, for every window count. Its uid is the one the first release gave its
+     * operator for the default count (3), so that operator's partial matches carry over; the first release's
+     * operators for other counts ({@code rule-sustained-overheat-n<count>}) are gone, see docs/operations.md.
+     */
+    public static final String SUSTAINED_OVERHEAT_RULE = "rule-sustained-overheat-n3";
     public static final String ALERT_SINK = "alert-events-sink";
     public static final String DEAD_LETTER_COUNT = "dead-letter-count";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -31,14 +41,4 @@ public final class Uids {
     public static final String INGEST_REGISTRY_JOIN = "ingest-registry-join";
     public static final String TELEMETRY_EVENTS = "telemetry-received";
     public static final String TELEMETRY_SINK = "telemetry-events-sink";
-
-    /** The summaries routed to the CEP pattern for asset types that need {@code windowCount} hot windows. */
-    public static String sustainedOverheatRoute(int windowCount) {
-        return "sustained-overheat-route-n" + windowCount;
-    }
-
-    /** The CEP operator matching {@code windowCount} adjacent hot windows. */
-    public static String sustainedOverheatRule(int windowCount) {
-        return "rule-sustained-overheat-n" + windowCount;
-    }
 }

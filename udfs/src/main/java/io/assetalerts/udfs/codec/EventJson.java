@@ -23,14 +23,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.ThresholdParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The strict JSON wire codec of the event contracts (SPEC 3): turns Kafka record values into the Avro contract
@@ -64,6 +70,18 @@ public final class EventJson {
     private static final String ASSET_REGISTERED = "AssetRegistered";
     private static final String TELEMETRY_RECEIVED = "TelemetryReceived";
     private static final String ALERT_TRIGGERED = "AlertTriggered";
+    private static final String RULE_SET = "RuleSet";
+
+    /** The most adjacent hot windows a SUSTAINED_OVERHEAT rule may ask for (one CEP pattern serves 1..this). */
+    public static final int MAX_WINDOW_COUNT = io.assetalerts.udfs.rules.RuleSettings.MAX_WINDOW_COUNT;
+
+    /** The longest SUSTAINED_OVERHEAT window a rule may set. */
+    public static final java.time.Duration MAX_WINDOW_SIZE = java.time.Duration.ofDays(1);
+
+    private static final Set<String> RULE_SET_FIELDS =
+            Set.of("eventType", "scope", "version", "effectiveFrom", "temperatureThreshold", "sustainedOverheat");
+    private static final Set<String> THRESHOLD_FIELDS = Set.of("enabled", "critical");
+    private static final Set<String> SUSTAINED_FIELDS = Set.of("enabled", "warn", "windowSize", "windowCount");
 
     private static final int MAX_QUOTED_CHARS = 40;
     private static final int MAX_PARSER_MESSAGE_CHARS = 160;
@@ -159,6 +177,8 @@ public final class EventJson {
                     .setWindowEnd(optional(json, "windowEnd", EventJson::timestamp))
                     .setEventIds(orDefault(optional(json, "eventIds", EventJson::ids), new ArrayList<>()))
                     .setTimestamp(required(json, "timestamp", EventJson::timestamp))
+                    .setRuleVersion(optional(json, "ruleVersion", EventJson::longNumber))
+                    .setRuleScope(optional(json, "ruleScope", EventJson::string))
                     .build());
         } catch (Rejection r) {
             return r.toDecoded();
@@ -185,6 +205,171 @@ public final class EventJson {
         } catch (Rejection r) {
             return r.toDecoded();
         }
+    }
+
+    /**
+     * Decodes one record of the rules topic. Stricter than the event decoders because a rule is configuration a
+     * person wrote: unknown fields are rejected (a typo must not silently keep a default), the scope must be
+     * {@code default}, {@code type:<assetType>} or {@code asset:<assetId>} and equal the record key, versions
+     * start at 1 (0 is the job's {@code --rules}), and a record setting both {@code warn} and {@code critical}
+     * must have {@code warn < critical}. The job sends every rejection to its DLQ as INVALID_RULE.
+     */
+    public static Decoded<RuleSet> decodeRuleSet(String key, byte[] utf8) {
+        try {
+            ObjectNode json = parseObject(utf8);
+            rejectUnknown(json, RULE_SET_FIELDS, "");
+            String eventType = optional(json, "eventType", EventJson::string);
+            if (eventType != null) {
+                checkEventType(eventType, RULE_SET);
+            }
+            String scope = required(json, "scope", EventJson::scope);
+            if (key != null && !key.equals(scope)) {
+                throw new Rejection(INVALID_VALUE, "field 'scope' is " + quote(scope) + " but the record key is "
+                        + quote(key) + "; the key must be the scope");
+            }
+            long version = required(json, "version", EventJson::longNumber);
+            if (version < 1) {
+                throw new Rejection(INVALID_VALUE, "field 'version' must be at least 1 (0 is the job's --rules), got "
+                        + version);
+            }
+            RuleSet rules = RuleSet.newBuilder()
+                    .setScope(scope)
+                    .setVersion(version)
+                    .setEffectiveFrom(required(json, "effectiveFrom", EventJson::timestamp))
+                    .setTemperatureThreshold(optional(json, "temperatureThreshold", EventJson::thresholdParameters))
+                    .setSustainedOverheat(optional(json, "sustainedOverheat", EventJson::sustainedParameters))
+                    .build();
+            Double critical = rules.getTemperatureThreshold() == null ? null : rules.getTemperatureThreshold().getCritical();
+            Double warn = rules.getSustainedOverheat() == null ? null : rules.getSustainedOverheat().getWarn();
+            if (critical != null && warn != null && warn >= critical) {
+                throw new Rejection(INVALID_VALUE, "field 'sustainedOverheat.warn' (" + warn
+                        + ") must be below 'temperatureThreshold.critical' (" + critical + ")");
+            }
+            return Decoded.ok(rules);
+        } catch (Rejection r) {
+            return r.toDecoded();
+        }
+    }
+
+    private static String scope(String field, JsonNode value) {
+        String scope = string(field, value);
+        if (scope.equals("default") || scope.matches("(type|asset):\\S(.*\\S)?")) {
+            return scope;
+        }
+        throw new Rejection(INVALID_VALUE, "field '" + field + "' must be \"default\", \"type:<assetType>\" or"
+                + " \"asset:<assetId>\", got " + quote(scope));
+    }
+
+    private static ThresholdParameters thresholdParameters(String field, JsonNode value) {
+        ObjectNode json = object(field, value, THRESHOLD_FIELDS);
+        return ThresholdParameters.newBuilder()
+                .setEnabled(optional(json, field + ".enabled", "enabled", EventJson::bool))
+                .setCritical(optional(json, field + ".critical", "critical", EventJson::temperature))
+                .build();
+    }
+
+    private static SustainedOverheatParameters sustainedParameters(String field, JsonNode value) {
+        ObjectNode json = object(field, value, SUSTAINED_FIELDS);
+        return SustainedOverheatParameters.newBuilder()
+                .setEnabled(optional(json, field + ".enabled", "enabled", EventJson::bool))
+                .setWarn(optional(json, field + ".warn", "warn", EventJson::temperature))
+                .setWindowSize(optional(json, field + ".windowSize", "windowSize", EventJson::windowSize))
+                .setWindowCount(optional(json, field + ".windowCount", "windowCount", EventJson::windowCount))
+                .build();
+    }
+
+    private static ObjectNode object(String field, JsonNode value, Set<String> allowed) {
+        if (!value.isObject()) {
+            throw wrongType(field, "an object", value);
+        }
+        rejectUnknown((ObjectNode) value, allowed, field + ".");
+        return (ObjectNode) value;
+    }
+
+    private static void rejectUnknown(ObjectNode json, Set<String> allowed, String prefix) {
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new Rejection(INVALID_VALUE, "unknown field '" + prefix + truncate(name) + "' (allowed: "
+                        + new java.util.TreeSet<>(allowed) + ")");
+            }
+        }
+    }
+
+    /** An optional field of a nested object, named in messages by its path. */
+    private static <T> T optional(ObjectNode json, String path, String field, FieldReader<T> reader) {
+        JsonNode value = json.get(field);
+        return value == null || value.isNull() ? null : reader.read(path, value);
+    }
+
+    private static Boolean bool(String field, JsonNode value) {
+        if (!value.isBoolean()) {
+            throw wrongType(field, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
+    /** A window size in Flink's duration notation ({@code 1 min}, {@code 30s}): whole seconds, 1 s to 1 day. */
+    private static String windowSize(String field, JsonNode value) {
+        String text = string(field, value);
+        java.time.Duration size;
+        try {
+            size = TimeUtils.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be a duration like \"1 min\" or \"30s\", got "
+                    + quote(text));
+        }
+        if (size.toMillis() < 1000 || size.toMillis() % 1000 != 0 || size.compareTo(MAX_WINDOW_SIZE) > 0) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be a whole number of seconds from 1s to 1 d,"
+                    + " got " + quote(text));
+        }
+        return text;
+    }
+
+    private static Integer windowCount(String field, JsonNode value) {
+        int count = intNumber(field, value);
+        if (count < 1 || count > MAX_WINDOW_COUNT) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be from 1 to " + MAX_WINDOW_COUNT + ", got "
+                    + count);
+        }
+        return count;
+    }
+
+    public static byte[] encode(RuleSet rules) {
+        return write(json -> {
+            writeString(json, "eventType", rules.getEventType());
+            writeString(json, "scope", rules.getScope());
+            json.writeNumberField("version", rules.getVersion());
+            writeTimestamp(json, "effectiveFrom", rules.getEffectiveFrom());
+            ThresholdParameters threshold = rules.getTemperatureThreshold();
+            if (threshold != null) {
+                json.writeObjectFieldStart("temperatureThreshold");
+                if (threshold.getEnabled() != null) {
+                    json.writeBooleanField("enabled", threshold.getEnabled());
+                }
+                if (threshold.getCritical() != null) {
+                    writeNumber(json, "critical", threshold.getCritical());
+                }
+                json.writeEndObject();
+            }
+            SustainedOverheatParameters sustained = rules.getSustainedOverheat();
+            if (sustained != null) {
+                json.writeObjectFieldStart("sustainedOverheat");
+                if (sustained.getEnabled() != null) {
+                    json.writeBooleanField("enabled", sustained.getEnabled());
+                }
+                if (sustained.getWarn() != null) {
+                    writeNumber(json, "warn", sustained.getWarn());
+                }
+                if (sustained.getWindowSize() != null) {
+                    writeString(json, "windowSize", sustained.getWindowSize());
+                }
+                if (sustained.getWindowCount() != null) {
+                    json.writeNumberField("windowCount", sustained.getWindowCount());
+                }
+                json.writeEndObject();
+            }
+        });
     }
 
     public static byte[] encode(AssetRegistered event) {
@@ -255,6 +440,12 @@ public final class EventJson {
             }
             json.writeEndArray();
             writeTimestamp(json, "timestamp", alert.getTimestamp());
+            if (alert.getRuleVersion() != null) {
+                json.writeNumberField("ruleVersion", alert.getRuleVersion());
+            }
+            if (alert.getRuleScope() != null) {
+                writeString(json, "ruleScope", alert.getRuleScope());
+            }
         });
     }
 

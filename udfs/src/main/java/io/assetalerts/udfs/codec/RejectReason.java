@@ -23,5 +23,11 @@ public enum RejectReason {
      * The reading is stamped more than {@code --max-future-skew} ahead of the wall clock (a broken device clock);
      * rejected before it can move a watermark.
      */
-    FUTURE_TIMESTAMP
+    FUTURE_TIMESTAMP,
+    /**
+     * A record of the rules topic that cannot be applied: not JSON, an unknown field or scope, a key that is not the
+     * scope, a version below 1, an impossible value (window count below 1) or an inconsistent one (warn at or above
+     * critical). The message names the field; the rules in force stay as they were.
+     */
+    INVALID_RULE
 }

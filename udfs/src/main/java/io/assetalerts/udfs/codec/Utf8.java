@@ -5,12 +5,12 @@ package io.assetalerts.udfs.codec;
  * surrogates and code points above U+10FFFF inside strings, so {@link EventJson} checks the bytes first; this
  * loop is much cheaper per record than a {@code CharsetDecoder} and agrees with it (see Utf8Test).
  */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {}
 
     /** The offset of the first byte that does not start a well-formed UTF-8 sequence, or -1 if all are. */
-    static int firstInvalidOffset(byte[] bytes) {
+    public static int firstInvalidOffset(byte[] bytes) {
         int i = 0;
         int n = bytes.length;
         while (i < n) {

@@ -17,6 +17,7 @@ public record AlertJobConfig(
         String telemetryTopic,
         String alertTopic,
         String dlqTopic,
+        String rulesTopic,
         RuleBook rules,
         Duration dedupeTtl) {
 
@@ -31,6 +32,7 @@ public record AlertJobConfig(
                 flags.string("telemetry-topic", "telemetry.events"),
                 flags.string("alert-topic", "alert.events"),
                 flags.string("dlq-topic", JOB_NAME + ".dlq"),
+                flags.string("rules-topic", "alert.rules"),
                 rules(flags),
                 flags.positiveDuration("dedupe-ttl", Duration.ofHours(24)));
         flags.rejectUnknown();
@@ -60,7 +62,7 @@ public record AlertJobConfig(
     @Override
     public String toString() {
         return "AlertJobConfig{" + job + ", assetTopic=" + assetTopic + ", telemetryTopic=" + telemetryTopic
-                + ", alertTopic=" + alertTopic + ", dlqTopic=" + dlqTopic + ", rules=" + rules
+                + ", alertTopic=" + alertTopic + ", dlqTopic=" + dlqTopic + ", rulesTopic=" + rulesTopic + ", rules=" + rules
                 + ", dedupeTtl=" + dedupeTtl + "}";
     }
 }

@@ -7,15 +7,21 @@ import java.util.List;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.state.AssetRules;
+import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.HeldTimestamps;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
+import io.assetalerts.schemas.state.RuleChange;
+import io.assetalerts.schemas.state.RuleHistory;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.codec.RejectReason;
 import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.udfs.rules.RuleSnapshot;
+import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.rules.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.ThresholdRule;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,6 +37,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the alert job does per asset after dedupe, in one keyed operator (SPEC 4.2 and 4.1): readings wait in
@@ -58,9 +66,15 @@ import org.apache.flink.util.OutputTag;
  * name and layout), held timestamps are moved from their old state, and the threshold episode and the open window
  * arrive on the reading itself, put there by {@link LegacyStateCarrier}s.
  */
-public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, AlertTriggered> {
+public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, Control, AlertTriggered> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssetEvaluator.class);
 
     public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
+
+    /** The versions of each rule scope from the rules topic (broadcast state, the same on every subtask). */
+    public static final MapStateDescriptor<String, RuleHistory> RULES =
+            new MapStateDescriptor<>("rule-versions", Types.STRING, AvroType.forRecord(RuleHistory.class));
 
     /** Closed SUSTAINED_OVERHEAT windows, one summary per asset and window, in event-time order per asset. */
     public static final OutputTag<WindowSummary> WINDOWS =
@@ -72,6 +86,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_RELEASED = "heldReadingsReleased";
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
     public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
+    public static final String METRIC_RULE_CHANGES = "ruleChangesApplied";
+    public static final String METRIC_LATE_RULES = "ruleVersionsLate";
+    public static final String METRIC_RULE_SCOPES = "ruleScopes";
+    public static final String METRIC_RULE_VERSIONS = "ruleVersionsKept";
+    public static final String METRIC_DEFAULT_VERSION = "ruleDefaultVersion";
 
     static final String RULES_STATE = "rules";
     static final String WINDOW_IDS_STATE = "window-event-ids";
@@ -85,8 +104,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private final String sourceTopic;
     private final long graceMillis;
     private final int holdCap;
-    private final RuleBook rules;
+    private final RuleBook baseline;
+    private final RuleSnapshot snapshot;
 
+    private transient RuleVersions rules;
+    private transient boolean rulesLoaded;
+    private transient Counter ruleChanges;
+    private transient Counter lateRules;
     private transient PendingReadings pending;
     private transient ValueState<AssetRules> ruleState;
     private transient ListState<String> windowEventIds;
@@ -99,12 +123,14 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter thresholdAlerts;
     private transient AssetRegistry registry;
 
-    public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook rules) {
+    public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook baseline,
+            RuleSnapshot snapshot) {
         this.job = job;
         this.sourceTopic = sourceTopic;
         this.graceMillis = grace.toMillis();
         this.holdCap = holdCap;
-        this.rules = rules;
+        this.baseline = baseline;
+        this.snapshot = snapshot;
     }
 
     @Override
@@ -122,17 +148,69 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         expired = metrics.counter(METRIC_EXPIRED);
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
         registry = new AssetRegistry(metrics);
+        rules = new RuleVersions(baseline);
+        ruleChanges = metrics.counter(METRIC_RULE_CHANGES);
+        lateRules = metrics.counter(METRIC_LATE_RULES);
+        metrics.gauge(METRIC_RULE_SCOPES, () -> rules.scopes().size());
+        metrics.gauge(METRIC_RULE_VERSIONS, () -> rules.versionCount());
+        metrics.gauge(METRIC_DEFAULT_VERSION, () -> {
+            var versions = rules.scopes().get(RuleVersions.DEFAULT_SCOPE);
+            return versions == null ? RuleVersions.BASELINE_VERSION : versions.get(versions.size() - 1).getVersion();
+        });
     }
 
     @Override
-    public void processBroadcastElement(AssetRegistered asset, Context ctx, Collector<AlertTriggered> out)
+    public void processBroadcastElement(Control control, Context ctx, Collector<AlertTriggered> out)
             throws Exception {
-        registry.register(asset, ctx.getBroadcastState(ASSETS));
+        if (control.getAsset() != null) {
+            registry.register(control.getAsset(), ctx.getBroadcastState(ASSETS));
+        }
+        RuleChange change = control.getRule();
+        if (change == null) {
+            return;
+        }
+        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        if (snapshot.covers(change.getPartition(), change.getOffset())) {
+            return; // applied from the submission's snapshot already
+        }
+        RuleSet version = change.getRuleSet();
+        if (version != null && version.getEffectiveFrom().toEpochMilli() <= ctx.currentWatermark()) {
+            lateRules.inc();
+            LOG.warn("Rule version {} of '{}' is effective from {}, but event time is already at {}: readings up to"
+                    + " there were judged by the version before it and are not judged again (publish rules ahead of"
+                    + " their effectiveFrom)", version.getVersion(), change.getScope(), version.getEffectiveFrom(),
+                    java.time.Instant.ofEpochMilli(ctx.currentWatermark()));
+        }
+        List<RuleSet> kept = rules.apply(change.getScope(), version);
+        if (kept.isEmpty()) {
+            ctx.getBroadcastState(RULES).remove(change.getScope());
+        } else {
+            ctx.getBroadcastState(RULES).put(change.getScope(), new RuleHistory(new ArrayList<>(kept)));
+        }
+        ruleChanges.inc();
+    }
+
+    /**
+     * Builds the rules in force once per run, before the first reading or rule change is handled: the versions kept
+     * in state (restored from a checkpoint), then the submission's snapshot of the topic on top, in log order.
+     */
+    private void loadRules(Iterable<java.util.Map.Entry<String, RuleHistory>> kept) {
+        if (rulesLoaded) {
+            return;
+        }
+        for (var entry : kept) {
+            rules.restore(entry.getKey(), entry.getValue().getVersions());
+        }
+        for (RuleChange change : snapshot.changes()) {
+            rules.apply(change.getScope(), change.getRuleSet());
+        }
+        rulesLoaded = true;
     }
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertTriggered> out) throws Exception {
         registry.countOnce(ctx.getBroadcastState(ASSETS));
+        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
@@ -146,6 +224,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      */
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
+        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
         long watermark = ctx.timerService().currentWatermark();
         AssetRules state = ruleState.value();
         if (state == null) {
@@ -196,13 +275,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         }
         boolean idsInMemory = !isOpen(window);
         String type = asset.getAssetType();
-        var settings = rules.forType(type);
         for (Reading r : due) {
             if (r.getHeld()) {
                 released.inc();
             }
             ThresholdRule.Step threshold = ThresholdRule.apply(state.getThreshold(), r.getEvent(), type,
-                    asset.getLocation(), settings.critical());
+                    asset.getLocation(), rules.threshold(ctx.getCurrentKey(), type,
+                            r.getEvent().getTimestamp().toEpochMilli()));
             state.setThreshold(threshold.next());
             if (threshold.alert() != null) {
                 thresholdAlerts.inc();
@@ -214,7 +293,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 idsInMemory = true;
             }
             SustainedOverheatRule.Step step = SustainedOverheatRule.add(window, r.getEvent(), type,
-                    asset.getLocation(), settings);
+                    asset.getLocation(), rules);
             if (step.closed() != null) {
                 ctx.output(WINDOWS, step.closed());
             }
@@ -232,8 +311,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 loadEventIds(window);
                 idsInMemory = true;
             }
-            WindowSummary closed = SustainedOverheatRule.close(window, ctx.getCurrentKey(),
-                    rules.forType(window.getAssetType()).warn());
+            WindowSummary closed = SustainedOverheatRule.close(window, ctx.getCurrentKey(), rules);
             ctx.output(WINDOWS, closed);
             window = SustainedOverheatRule.afterClose(closed);
             state.setWindow(window);
@@ -382,10 +460,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * the first release's layout, so that a job that never restored such a savepoint never looks for them.
      */
     public static final class Operator
-            extends CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, AlertTriggered> {
+            extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> {
 
         public Operator(AssetEvaluator evaluator) {
-            super(evaluator, List.of(ASSETS));
+            super(evaluator, List.of(ASSETS, RULES));
         }
 
         @Override

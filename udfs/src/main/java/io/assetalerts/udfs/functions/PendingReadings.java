@@ -41,8 +41,8 @@ final class PendingReadings {
     }
 
     /** Buffers a reading until the watermark passes it, or dead-letters it as LATE_EVENT if it already has. */
-    <OUT> void add(Reading reading,
-            KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, OUT>.ReadOnlyContext ctx) throws Exception {
+    <B, OUT> void add(Reading reading,
+            KeyedBroadcastProcessFunction<String, Reading, B, OUT>.ReadOnlyContext ctx) throws Exception {
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (timestamp <= watermark) {

@@ -1,6 +1,7 @@
 package io.assetalerts.udfs.functions;
 
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -28,6 +29,16 @@ public abstract class SplitDeadLetters<T> extends ProcessFunction<Inbound, T> {
             @Override
             protected Reading payload(Inbound inbound) {
                 return inbound.getReading();
+            }
+        };
+    }
+
+    /** Valid records of the rules topic, as the evaluator's broadcast input. */
+    public static SplitDeadLetters<Control> rules() {
+        return new SplitDeadLetters<>() {
+            @Override
+            protected Control payload(Inbound inbound) {
+                return inbound.getRule() == null ? null : Control.newBuilder().setRule(inbound.getRule()).build();
             }
         };
     }

@@ -7,14 +7,17 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.RuleChange;
 import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.Decoded;
 import io.assetalerts.udfs.codec.DeviceReading;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.udfs.codec.Utf8;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import io.assetalerts.udfs.types.AvroType;
@@ -40,7 +43,9 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
         /** TelemetryReceived on telemetry.events. */
         TELEMETRY_RECEIVED,
         /** Device readings on telemetry.raw, turned into TelemetryReceived (SPEC 5). */
-        DEVICE_READING
+        DEVICE_READING,
+        /** RuleSet versions on alert.rules, keyed by scope; a tombstone removes the scope's override. */
+        RULE_SET
     }
 
     private final Contract contract;
@@ -65,7 +70,30 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
             case ASSET_REGISTERED -> asset(record);
             case TELEMETRY_RECEIVED -> telemetry(record, EventJson.decodeTelemetryReceived(record.value()));
             case DEVICE_READING -> telemetry(record, deviceReading(record.value()));
+            case RULE_SET -> rule(record);
         });
+    }
+
+    /** Every rejection of a rules record is INVALID_RULE; the message keeps what was wrong, naming the field. */
+    private Inbound rule(ConsumerRecord<byte[], byte[]> record) {
+        String scope = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (scope == null || Utf8.firstInvalidOffset(record.key()) >= 0) {
+            return rejected(record, RejectReason.INVALID_RULE, "record key must be the rule scope (default,"
+                    + " type:<assetType> or asset:<assetId>), got " + (scope == null ? "no key" : "invalid UTF-8"));
+        }
+        if (record.value() == null) {
+            if (!scope.equals("default") && !scope.matches("(type|asset):\\S(.*\\S)?")) {
+                return rejected(record, RejectReason.INVALID_RULE, "tombstone for an unknown scope '" + scope + "'");
+            }
+            return Inbound.newBuilder().setRule(new RuleChange(scope, null, record.partition(), record.offset())).build();
+        }
+        Decoded<RuleSet> decoded = EventJson.decodeRuleSet(scope, record.value());
+        if (!decoded.isOk()) {
+            return rejected(record, RejectReason.INVALID_RULE, decoded.message());
+        }
+        return Inbound.newBuilder()
+                .setRule(new RuleChange(scope, decoded.value(), record.partition(), record.offset()))
+                .build();
     }
 
     private Inbound asset(ConsumerRecord<byte[], byte[]> record) {

@@ -42,6 +42,14 @@ public final class KafkaConnectors {
         return source(job, topic, Contract.ASSET_REGISTERED, new StartingOffsets(StartingOffsets.Kind.EARLIEST, null));
     }
 
+    /**
+     * The rules source: like the registry, always from the beginning of the compacted topic on a fresh start. The
+     * job's snapshot of the topic at submission covers what is there already; this delivers what comes after.
+     */
+    public static KafkaSource<Inbound> rulesSource(JobSettings job, String topic) {
+        return source(job, topic, Contract.RULE_SET, new StartingOffsets(StartingOffsets.Kind.EARLIEST, null));
+    }
+
     private static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract, StartingOffsets start) {
         Properties props = new Properties();
         props.putAll(job.kafkaProperties());

@@ -61,14 +61,6 @@ public final class RuleBook implements Serializable {
         return byAssetType;
     }
 
-    /** The distinct SUSTAINED_OVERHEAT window counts in use, ascending: one CEP pattern runs per count. */
-    public java.util.SortedSet<Integer> windowCounts() {
-        java.util.SortedSet<Integer> counts = new java.util.TreeSet<>();
-        counts.add(defaults.windowCount());
-        byAssetType.values().forEach(s -> counts.add(s.windowCount()));
-        return counts;
-    }
-
     /** Reads a rules file on top of {@code base} (the defaults from flags); errors name the file and the key. */
     public static RuleBook load(Path file, RuleSettings base) {
         String text;

@@ -15,6 +15,9 @@ public record RuleSettings(double critical, double warn, Duration windowSize, in
 
     public static final RuleSettings SPEC_DEFAULTS = new RuleSettings(100.0, 90.0, Duration.ofMinutes(1), 3);
 
+    /** The most adjacent hot windows SUSTAINED_OVERHEAT may ask for: one CEP pattern serves every count up to it. */
+    public static final int MAX_WINDOW_COUNT = 60;
+
     public RuleSettings {
         if (!Double.isFinite(critical) || !Double.isFinite(warn)) {
             throw new IllegalArgumentException("critical and warn must be finite numbers");
@@ -22,8 +25,8 @@ public record RuleSettings(double critical, double warn, Duration windowSize, in
         if (windowSize.toMillis() < 1000 || windowSize.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("window size must be a whole number of seconds, at least 1s, got " + windowSize);
         }
-        if (windowCount < 1) {
-            throw new IllegalArgumentException("window count must be at least 1, got " + windowCount);
+        if (windowCount < 1 || windowCount > MAX_WINDOW_COUNT) {
+            throw new IllegalArgumentException("window count must be from 1 to " + MAX_WINDOW_COUNT + ", got " + windowCount);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowAccumulator;
+import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
 
 /**
@@ -17,6 +18,10 @@ import io.assetalerts.schemas.state.WindowSummary;
  * starts where the previous ended: an empty window is a gap) make an episode that raises one MEDIUM alert,
  * at the end of the N-th window; the episode lasts while hot adjacent windows keep coming, and ends at a window
  * at or below {@code warn} or at a gap. The CEP pattern in the job matches the second part over the summaries.
+ *
+ * <p>Each window is governed by the rule version in force at its start ({@link RuleVersions#openWindow}): its size,
+ * {@code warn}, window count and whether the rule is enabled travel with it ({@link WindowRule}) into its summary, so
+ * the one CEP pattern serves every count. A window of a disabled rule is never hot.
  */
 public final class SustainedOverheatRule {
 
@@ -26,27 +31,23 @@ public final class SustainedOverheatRule {
     private SustainedOverheatRule() {
     }
 
-    /** The epoch-aligned window a timestamp falls in: [start, start + size). */
-    public static long windowStart(long timestampMillis, Duration size) {
-        return timestampMillis - Math.floorMod(timestampMillis, size.toMillis());
-    }
-
     /** After one reading: the asset's open window, and the window the reading closed (null if none). */
     public record Step(WindowAccumulator open, WindowSummary closed, boolean opened) {
     }
 
     /**
-     * Adds a reading to its window. A reading past the open window's end first closes that window.
+     * Adds a reading to its window. A reading past the open window's end first closes that window; a reading that
+     * finds no open window opens the one {@code rules} gives it.
      *
      * @param current the asset's accumulator, null before its first reading; count 0 means no window is open
      */
     public static Step add(WindowAccumulator current, TelemetryReceived reading, String assetType, String location,
-            RuleSettings settings) {
+            RuleVersions rules) {
         long ts = reading.getTimestamp().toEpochMilli();
         WindowSummary closed = null;
         WindowAccumulator acc = current;
         if (acc != null && acc.getCount() > 0 && ts >= acc.getWindowEnd()) {
-            closed = close(acc, reading.getAssetId(), settings.warn());
+            closed = close(acc, reading.getAssetId(), rules);
             acc = afterClose(closed);
         }
         if (acc != null && acc.getCount() > 0 && ts < acc.getWindowStart()) {
@@ -56,15 +57,17 @@ public final class SustainedOverheatRule {
         }
         boolean opened = acc == null || acc.getCount() == 0;
         if (opened) {
-            long start = windowStart(ts, settings.windowSize());
+            long previousEnd = acc == null ? -1 : acc.getPreviousWindowEnd();
+            RuleVersions.Window window = rules.openWindow(reading.getAssetId(), assetType, ts, previousEnd);
             acc = WindowAccumulator.newBuilder()
-                    .setWindowStart(start)
-                    .setWindowEnd(start + settings.windowSize().toMillis())
+                    .setWindowStart(window.start())
+                    .setWindowEnd(window.end())
                     .setCount(0).setSum(0).setMax(Double.NEGATIVE_INFINITY)
                     .setEventIds(new ArrayList<>())
                     .setAssetType(assetType).setLocation(location)
-                    .setPreviousWindowEnd(acc == null ? -1 : acc.getPreviousWindowEnd())
+                    .setPreviousWindowEnd(previousEnd)
                     .setPreviousWindowHot(acc != null && acc.getPreviousWindowHot())
+                    .setRule(window.rule())
                     .build();
         }
         acc.setCount(acc.getCount() + 1);
@@ -74,9 +77,15 @@ public final class SustainedOverheatRule {
         return new Step(acc, closed, opened);
     }
 
-    /** The summary of a window that is complete (the watermark or a later reading passed its end). */
-    public static WindowSummary close(WindowAccumulator acc, String assetId, double warn) {
-        boolean hot = acc.getSum() / acc.getCount() > warn;
+    /**
+     * The summary of a window that is complete (a later reading, or the timer at its end, passed it). A window opened
+     * by the first release has no rule recorded: the parameters in force at its start judge it.
+     */
+    public static WindowSummary close(WindowAccumulator acc, String assetId, RuleVersions rules) {
+        WindowRule rule = acc.getRule() != null
+                ? acc.getRule()
+                : rules.sustained(assetId, acc.getAssetType(), acc.getWindowStart());
+        boolean hot = rule.getEnabled() && acc.getSum() / acc.getCount() > rule.getWarn();
         boolean continues = acc.getPreviousWindowHot() && acc.getPreviousWindowEnd() == acc.getWindowStart();
         return WindowSummary.newBuilder()
                 .setAssetId(assetId).setAssetType(acc.getAssetType()).setLocation(acc.getLocation())
@@ -84,6 +93,7 @@ public final class SustainedOverheatRule {
                 .setCount(acc.getCount()).setSum(acc.getSum()).setMax(acc.getMax())
                 .setHot(hot).setContinuesHotStreak(continues)
                 .setEventIds(new ArrayList<>(acc.getEventIds()))
+                .setRule(rule)
                 .build();
     }
 
@@ -107,8 +117,8 @@ public final class SustainedOverheatRule {
         return w.getHot() && w.getContinuesHotStreak();
     }
 
-    /** The alert for the first {@code windowCount} windows of an episode. */
-    public static AlertTriggered alert(List<WindowSummary> windows, RuleSettings settings) {
+    /** The alert for the first {@code rule.windowCount} windows of an episode, {@code rule} governing the first. */
+    public static AlertTriggered alert(List<WindowSummary> windows, WindowRule rule) {
         WindowSummary first = windows.get(0);
         WindowSummary last = windows.get(windows.size() - 1);
         double sum = 0;
@@ -123,24 +133,25 @@ public final class SustainedOverheatRule {
                 .setAlertId(AlertIds.of(first.getAssetId(), NAME, first.getWindowStart()))
                 .setAssetId(first.getAssetId())
                 .setSeverity(SEVERITY)
-                .setReason(reason(settings))
+                .setReason(reason(rule))
                 .setRule(NAME)
                 .setAssetType(last.getAssetType())
                 .setLocation(last.getLocation())
                 .setTemperature(sum / count)
-                .setThreshold(settings.warn())
+                .setThreshold(rule.getWarn())
                 .setWindowStart(Instant.ofEpochMilli(first.getWindowStart()))
                 .setWindowEnd(Instant.ofEpochMilli(last.getWindowEnd()))
                 .setEventIds(eventIds)
                 .setTimestamp(Instant.ofEpochMilli(last.getWindowEnd()))
+                .setRuleVersion(rule.getVersion())
+                .setRuleScope(rule.getScope())
                 .build();
     }
 
-    static String reason(RuleSettings settings) {
-        String span = settings.windowSize().equals(Duration.ofMinutes(1))
-                ? "minutes"
-                : formatDuration(settings.windowSize()) + " windows";
-        return "Average temperature above " + settings.warn() + " for " + settings.windowCount() + " consecutive " + span;
+    static String reason(WindowRule rule) {
+        Duration size = Duration.ofMillis(rule.getWindowSizeMillis());
+        String span = size.equals(Duration.ofMinutes(1)) ? "minutes" : formatDuration(size) + " windows";
+        return "Average temperature above " + rule.getWarn() + " for " + rule.getWindowCount() + " consecutive " + span;
     }
 
     private static String formatDuration(Duration d) {

@@ -9,7 +9,9 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
 /**
  * Rule 1 of SPEC 4.1, TEMPERATURE_THRESHOLD: a reading strictly above {@code critical} opens a breach
  * episode and raises one HIGH alert; further hot readings belong to the same episode; a reading at or below
- * {@code critical} ends it and re-arms the rule. Fed one asset's readings in event-time order.
+ * {@code critical} ends it and re-arms the rule. Fed one asset's readings in event-time order, each judged by the
+ * rule version in force at its timestamp ({@link RuleVersions}); while the rule is disabled, readings raise nothing and
+ * an open episode ends, so re-enabling it starts afresh.
  */
 public final class ThresholdRule {
 
@@ -28,8 +30,12 @@ public final class ThresholdRule {
      * @param current the asset's episode state, null before its first reading
      */
     public static Step apply(ThresholdEpisode current, TelemetryReceived reading, String assetType, String location,
-            double critical) {
+            RuleVersions.Threshold rule) {
         boolean inBreach = current != null && current.getInBreach();
+        if (!rule.enabled()) {
+            return new Step(inBreach || current == null ? idle() : current, null);
+        }
+        double critical = rule.critical();
         boolean hot = reading.getTemperature() > critical;
         if (!hot) {
             return new Step(inBreach || current == null ? idle() : current, null);
@@ -50,6 +56,8 @@ public final class ThresholdRule {
                 .setThreshold(critical)
                 .setEventIds(List.of(reading.getEventId()))
                 .setTimestamp(reading.getTimestamp())
+                .setRuleVersion(rule.version())
+                .setRuleScope(rule.scope())
                 .build();
         return new Step(new ThresholdEpisode(true, start), alert);
     }

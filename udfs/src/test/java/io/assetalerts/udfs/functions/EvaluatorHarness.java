@@ -9,10 +9,14 @@ import java.util.List;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.RuleChange;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.rules.RuleSnapshot;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -29,9 +33,10 @@ final class EvaluatorHarness implements AutoCloseable {
 
     static final Duration GRACE = Duration.ofSeconds(10);
 
-    final KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, AlertTriggered> harness;
+    final KeyedBroadcastOperatorTestHarness<String, Reading, Control, AlertTriggered> harness;
+    private long ruleOffset = 0;
 
-    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, AlertTriggered> operator,
+    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> operator,
             OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
                 Types.STRING, 720, 1, 0);
@@ -44,8 +49,16 @@ final class EvaluatorHarness implements AutoCloseable {
     }
 
     static EvaluatorHarness open(int holdCap, RuleBook rules, OperatorSubtaskState restoreFrom) throws Exception {
-        return new EvaluatorHarness(new AssetEvaluator.Operator(
-                new AssetEvaluator("alert-job", "telemetry.events", GRACE, holdCap, rules)), restoreFrom);
+        return open(holdCap, rules, RuleSnapshot.EMPTY, restoreFrom);
+    }
+
+    /** With {@code snapshot} as the rules topic read at submission (partition 0). */
+    static EvaluatorHarness open(int holdCap, RuleBook rules, RuleSnapshot snapshot, OperatorSubtaskState restoreFrom)
+            throws Exception {
+        EvaluatorHarness h = new EvaluatorHarness(new AssetEvaluator.Operator(
+                new AssetEvaluator("alert-job", "telemetry.events", GRACE, holdCap, rules, snapshot)), restoreFrom);
+        h.ruleOffset = snapshot.endOffsets().getOrDefault(0, 0L);
+        return h;
     }
 
     static EvaluatorHarness open() throws Exception {
@@ -53,7 +66,7 @@ final class EvaluatorHarness implements AutoCloseable {
     }
 
     /** A harness around any operator, e.g. the first release's, to write its state layout. */
-    static EvaluatorHarness around(CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, AlertTriggered> operator)
+    static EvaluatorHarness around(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> operator)
             throws Exception {
         return new EvaluatorHarness(operator, null);
     }
@@ -63,8 +76,15 @@ final class EvaluatorHarness implements AutoCloseable {
     }
 
     void register(String assetId, String type) throws Exception {
-        harness.processBroadcastElement(asset(assetId, type), at(0));
+        harness.processBroadcastElement(Control.newBuilder().setAsset(asset(assetId, type)).build(), at(0));
     }
+
+    /** A record of the rules topic arriving while the job runs: a version, or the scope's tombstone (null). */
+    void publish(String scope, RuleSet version) throws Exception {
+        harness.processBroadcastElement(Control.newBuilder()
+                .setRule(new RuleChange(scope, version, 0, ruleOffset++)).build(), at(0));
+    }
+
 
     void watermark(long millis) throws Exception {
         harness.processWatermark(millis);

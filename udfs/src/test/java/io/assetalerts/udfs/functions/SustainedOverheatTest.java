@@ -69,7 +69,6 @@ class SustainedOverheatTest {
 
     private static List<AlertTriggered> alerts(List<Reading> readings, String assetType) throws Exception {
         List<WindowSummary> summaries = summaries(readings, assetType);
-        int windowCount = RULES.forType(assetType).windowCount();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -80,7 +79,7 @@ class SustainedOverheatTest {
         }
         CEP.pattern(env.fromData(AvroType.forRecord(WindowSummary.class), summaries.toArray(WindowSummary[]::new))
                                 .keyBy(WindowSummary::getAssetId, Types.STRING),
-                        SustainedOverheatMatch.pattern(windowCount))
+                        SustainedOverheatMatch.pattern(RULES))
                 .inProcessingTime()
                 .process(new SustainedOverheatMatch(RULES), AvroType.forRecord(AlertTriggered.class))
                 .executeAndCollect().forEachRemaining(out::add);

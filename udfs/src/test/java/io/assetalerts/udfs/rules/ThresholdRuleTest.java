@@ -25,7 +25,8 @@ class ThresholdRuleTest {
         List<AlertTriggered> alerts = new ArrayList<>();
         ThresholdEpisode state = null;
         for (int i = 0; i < temperatures.length; i++) {
-            ThresholdRule.Step step = ThresholdRule.apply(state, reading(i, temperatures[i]), "TURBINE", "AP-Plant-7", 100.0);
+            ThresholdRule.Step step = ThresholdRule.apply(state, reading(i, temperatures[i]), "TURBINE", "AP-Plant-7",
+                    new RuleVersions.Threshold(true, 100.0, 0, "default"));
             state = step.next();
             if (step.alert() != null) {
                 alerts.add(step.alert());

@@ -1,0 +1,213 @@
+package io.assetalerts.udfs.rules;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SustainedOverheatParameters;
+import io.assetalerts.schemas.ThresholdParameters;
+import io.assetalerts.schemas.state.WindowRule;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The rules in force, as data (issue 12): the job's {@code --rules} as version 0, and the versions of each scope read
+ * from the rules topic. Everything here is a function of the versions and an event timestamp, so the same readings
+ * and the same rules topic give the same alerts whenever and however often they are evaluated.
+ *
+ * <ul>
+ *   <li><b>Version in force.</b> For one scope at event time {@code t}: the highest version whose
+ *       {@code effectiveFrom <= t}. A record with a version the scope already has replaces it (log order).</li>
+ *   <li><b>Scopes.</b> Asset, then type, then default, then the job's {@code --rules} (its section for the type, or its
+ *       defaults). Each parameter comes from the most specific scope whose version in force sets it; the alert names
+ *       the most specific scope whose version in force has parameters for its rule, and that version.</li>
+ *   <li><b>Windows.</b> A SUSTAINED_OVERHEAT window is governed by the parameters in force at its start, so a change
+ *       (of size, warn or count) starts with the first window that starts at or after its {@code effectiveFrom}; the
+ *       window open at that moment runs to its end. A new window starts where its size aligns it to the epoch, or
+ *       where the previous window ended if that is later, so windows never overlap when the size changes.</li>
+ *   <li><b>Bounded.</b> Each scope keeps its latest {@value #MAX_VERSIONS_PER_SCOPE} versions; a tombstone removes the
+ *       scope's versions (its readings fall back to the next scope).</li>
+ * </ul>
+ */
+public final class RuleVersions {
+
+    public static final int MAX_VERSIONS_PER_SCOPE = 32;
+    public static final String DEFAULT_SCOPE = "default";
+    public static final long BASELINE_VERSION = 0;
+
+    private static final Comparator<RuleSet> BY_VERSION = Comparator.comparingLong(RuleSet::getVersion);
+
+    private final RuleBook baseline;
+    private final Map<String, List<RuleSet>> byScope = new HashMap<>();
+    private final Map<String, Threshold> baselineThresholds = new HashMap<>();
+
+    public RuleVersions(RuleBook baseline) {
+        this.baseline = baseline;
+    }
+
+    public static String assetScope(String assetId) {
+        return "asset:" + assetId;
+    }
+
+    public static String typeScope(String assetType) {
+        return "type:" + assetType;
+    }
+
+    /** TEMPERATURE_THRESHOLD as it judges a reading: on or off, its critical value, and which version said so. */
+    public record Threshold(boolean enabled, double critical, long version, String scope) {
+    }
+
+    /** A SUSTAINED_OVERHEAT window: where it starts and ends, and the parameters governing it. */
+    public record Window(long start, long end, WindowRule rule) {
+    }
+
+    /**
+     * Applies one record of the rules topic, in log order: a version (kept with the scope's others, the oldest
+     * dropped beyond the bound) or a tombstone ({@code ruleSet} null: the scope's versions are removed).
+     *
+     * @return the versions now kept for the scope, ascending; empty after a tombstone
+     */
+    public List<RuleSet> apply(String scope, RuleSet ruleSet) {
+        if (ruleSet == null) {
+            byScope.remove(scope);
+            return List.of();
+        }
+        List<RuleSet> versions = new ArrayList<>(byScope.getOrDefault(scope, List.of()));
+        versions.removeIf(v -> v.getVersion() == ruleSet.getVersion());
+        versions.add(ruleSet);
+        versions.sort(BY_VERSION);
+        while (versions.size() > MAX_VERSIONS_PER_SCOPE) {
+            versions.remove(0);
+        }
+        byScope.put(scope, versions);
+        return Collections.unmodifiableList(versions);
+    }
+
+    /** Puts back the versions of a scope as they were kept (from the job's state). */
+    public void restore(String scope, List<RuleSet> versions) {
+        List<RuleSet> sorted = new ArrayList<>(versions);
+        sorted.sort(BY_VERSION);
+        byScope.put(scope, sorted);
+    }
+
+    /** The scopes with versions from the topic, each with its versions ascending. */
+    public Map<String, List<RuleSet>> scopes() {
+        return Collections.unmodifiableMap(byScope);
+    }
+
+    public int versionCount() {
+        return byScope.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** The highest version of the scope in force at {@code at}, or null. */
+    public RuleSet inForce(String scope, long at) {
+        List<RuleSet> versions = byScope.get(scope);
+        if (versions == null) {
+            return null;
+        }
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            RuleSet v = versions.get(i);
+            if (v.getEffectiveFrom().toEpochMilli() <= at) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    public Threshold threshold(String assetId, String assetType, long at) {
+        if (byScope.isEmpty()) {
+            return baselineThresholds.computeIfAbsent(assetType == null ? "" : assetType, t -> baselineThreshold(assetType));
+        }
+        RuleSet[] chain = chain(assetId, assetType, at);
+        Boolean enabled = null;
+        Double critical = null;
+        RuleSet source = null;
+        for (RuleSet v : chain) {
+            ThresholdParameters p = v == null ? null : v.getTemperatureThreshold();
+            if (p == null) {
+                continue;
+            }
+            source = source == null ? v : source;
+            enabled = enabled != null ? enabled : p.getEnabled();
+            critical = critical != null ? critical : p.getCritical();
+        }
+        Threshold base = baselineThreshold(assetType);
+        return new Threshold(enabled == null || enabled, critical != null ? critical : base.critical(),
+                source == null ? BASELINE_VERSION : source.getVersion(),
+                source == null ? base.scope() : source.getScope());
+    }
+
+    /** The SUSTAINED_OVERHEAT parameters in force at {@code at}. */
+    public WindowRule sustained(String assetId, String assetType, long at) {
+        RuleSettings base = baseline.forType(assetType);
+        Boolean enabled = null;
+        Double warn = null;
+        String size = null;
+        Integer count = null;
+        RuleSet source = null;
+        if (!byScope.isEmpty()) {
+            for (RuleSet v : chain(assetId, assetType, at)) {
+                SustainedOverheatParameters p = v == null ? null : v.getSustainedOverheat();
+                if (p == null) {
+                    continue;
+                }
+                source = source == null ? v : source;
+                enabled = enabled != null ? enabled : p.getEnabled();
+                warn = warn != null ? warn : p.getWarn();
+                size = size != null ? size : p.getWindowSize();
+                count = count != null ? count : p.getWindowCount();
+            }
+        }
+        return WindowRule.newBuilder()
+                .setEnabled(enabled == null || enabled)
+                .setWarn(warn != null ? warn : base.warn())
+                .setWindowCount(count != null ? count : base.windowCount())
+                .setWindowSizeMillis(size != null ? TimeUtils.parseDuration(size).toMillis() : base.windowSize().toMillis())
+                .setVersion(source == null ? BASELINE_VERSION : source.getVersion())
+                .setScope(source == null ? baselineScope(assetType) : source.getScope())
+                .build();
+    }
+
+    /**
+     * The window a reading at {@code at} opens, when the asset's previous window ended at {@code previousEnd} (-1 if
+     * it has none): governed by the parameters in force at the window's start.
+     */
+    public Window openWindow(String assetId, String assetType, long at, long previousEnd) {
+        WindowRule rule = sustained(assetId, assetType, at);
+        // the start depends on the size, and the parameters on the start: a change point between the two moves the
+        // window back into the older parameters, which settles after one step (bounded, in case of odd histories)
+        for (int i = 0; i < 4; i++) {
+            long start = Math.max(alignedStart(at, rule.getWindowSizeMillis()), previousEnd);
+            WindowRule atStart = sustained(assetId, assetType, start);
+            if (atStart.equals(rule)) {
+                break;
+            }
+            rule = atStart;
+        }
+        long aligned = alignedStart(at, rule.getWindowSizeMillis());
+        return new Window(Math.max(aligned, previousEnd), aligned + rule.getWindowSizeMillis(), rule);
+    }
+
+    /** The start of the epoch-aligned window of {@code size} that holds {@code at}. */
+    public static long alignedStart(long at, long size) {
+        return at - Math.floorMod(at, size);
+    }
+
+    private RuleSet[] chain(String assetId, String assetType, long at) {
+        return new RuleSet[] {
+                inForce(assetScope(assetId), at),
+                assetType == null ? null : inForce(typeScope(assetType), at),
+                inForce(DEFAULT_SCOPE, at)};
+    }
+
+    private Threshold baselineThreshold(String assetType) {
+        return new Threshold(true, baseline.forType(assetType).critical(), BASELINE_VERSION, baselineScope(assetType));
+    }
+
+    private String baselineScope(String assetType) {
+        return assetType != null && baseline.byAssetType().containsKey(assetType) ? typeScope(assetType) : DEFAULT_SCOPE;
+    }
+}
