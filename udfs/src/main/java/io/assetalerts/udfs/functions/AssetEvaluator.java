@@ -190,6 +190,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         ruleChanges.inc();
     }
 
+    /** Rule versions that arrived after event time had passed their effectiveFrom (for tests; also a metric). */
+    long lateRuleVersions() {
+        return lateRules.getCount();
+    }
+
     /**
      * Builds the rules in force once per run, before the first reading or rule change is handled: the versions kept
      * in state (restored from a checkpoint), then the submission's snapshot of the topic on top, in log order.

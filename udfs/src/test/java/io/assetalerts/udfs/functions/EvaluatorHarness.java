@@ -90,6 +90,11 @@ final class EvaluatorHarness implements AutoCloseable {
         harness.processWatermark(millis);
     }
 
+    AssetEvaluator evaluator() {
+        return (AssetEvaluator) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getTwoInputOperator())
+                .getUserFunction();
+    }
+
     OperatorSubtaskState snapshot(long id) throws Exception {
         return harness.snapshot(id, id);
     }
