@@ -64,8 +64,12 @@ public final class AlertJob {
     public static StreamExecutionEnvironment prepare(String... args) {
         AlertJobConfig config = AlertJobConfig.fromArgs(args);
         LOG.info("Starting {} with {}", AlertJobConfig.JOB_NAME, config);
+        return prepare(config, RulesTopic.snapshot(config.job(), config.rulesTopic(), RULES_SNAPSHOT_TIMEOUT));
+    }
+
+    /** Wires the job with Kafka sources and sinks, {@code rules} standing for the rules topic read at submission. */
+    static StreamExecutionEnvironment prepare(AlertJobConfig config, RuleSnapshot rules) {
         JobSettings job = config.job();
-        RuleSnapshot rules = RulesTopic.snapshot(job, config.rulesTopic(), RULES_SNAPSHOT_TIMEOUT);
         StreamExecutionEnvironment env = JobEnvironment.create(job);
         buildPipeline(env, config,
                 KafkaConnectors.registrySource(job, config.assetTopic()),

@@ -6,12 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.assetalerts.udfs.config.AlertJobConfig;
+import io.assetalerts.udfs.rules.RuleSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,11 +27,31 @@ class AlertJobGraphTest {
         return graph("alert-job");
     }
 
-    private static StreamGraph graph(String job) {
+    private static StreamGraph graph(String job, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "127.0.0.1:1"));
+        args.addAll(List.of(flags));
         StreamExecutionEnvironment env = job.equals("alert-job")
-                ? AlertJob.prepare("--bootstrap-servers", "127.0.0.1:1")
-                : TelemetryIngestJob.prepare("--bootstrap-servers", "127.0.0.1:1");
+                ? AlertJob.prepare(AlertJobConfig.fromArgs(args.toArray(String[]::new)), RuleSnapshot.EMPTY)
+                : TelemetryIngestJob.prepare(args.toArray(String[]::new));
         return env.getStreamGraph(false);
+    }
+
+    private static List<String> uids(StreamGraph graph) {
+        return graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).sorted().toList();
+    }
+
+    /** Issue 12: a savepoint must restore under any rules, so no rule may add, drop or rename an operator. */
+    @Test
+    void theGraphIsTheSameUnderAnyRules(@TempDir Path dir) throws Exception {
+        Path threeCounts = dir.resolve("rules.yaml");
+        Files.writeString(threeCounts, """
+                assetTypes:
+                  PUMP: {windows: 2}
+                  COMPRESSOR: {windows: 5, window: 30s}
+                """);
+        assertThat(uids(graph("alert-job", "--rules", threeCounts.toString())))
+                .isEqualTo(uids(graph("alert-job", "--window-count", "1")))
+                .isEqualTo(uids(graph()));
     }
 
     @ParameterizedTest
@@ -47,8 +72,10 @@ class AlertJobGraphTest {
         List<String> uids = graph().getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
         assertThat(uids).contains(Uids.ASSET_SOURCE, Uids.ASSET_VALIDATION, Uids.TELEMETRY_SOURCE,
                 Uids.TELEMETRY_VALIDATION, Uids.DEDUPE, Uids.EVALUATOR, Uids.LEGACY_THRESHOLD_RULE, Uids.LEGACY_WINDOW_SUMMARIES,
-                Uids.sustainedOverheatRoute(3), Uids.sustainedOverheatRule(3), Uids.ALERT_SINK, Uids.DEAD_LETTER_COUNT,
-                Uids.DEAD_LETTER_SINK);
+                Uids.RULES_SOURCE, Uids.RULES_VALIDATION, Uids.ASSETS_TO_EVALUATOR, Uids.SUSTAINED_OVERHEAT_RULE,
+                Uids.ALERT_SINK, Uids.DEAD_LETTER_COUNT, Uids.DEAD_LETTER_SINK);
+        assertThat(Uids.SUSTAINED_OVERHEAT_RULE).as("the first release's default-count CEP operator")
+                .isEqualTo("rule-sustained-overheat-n3");
     }
 
     @ParameterizedTest

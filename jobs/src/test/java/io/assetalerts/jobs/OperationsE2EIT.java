@@ -157,7 +157,7 @@ class OperationsE2EIT {
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--asset-topic", t.assets(), "--telemetry-topic", t.telemetry(),
-                "--alert-topic", t.alerts(), "--dlq-topic", t.dlq(),
+                "--alert-topic", t.alerts(), "--dlq-topic", t.dlq(), "--rules-topic", t.rules(),
                 "--group-id", t.id(), "--transactional-id-prefix", t.id(),
                 "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--idleness", "1s"));
         if (rules != null) {

@@ -63,6 +63,7 @@ class TelemetryIngestJobIT {
             KAFKA.createTopic(t.ingestDlq, 1);
             KAFKA.createTopic(t.alerts, 1);
             KAFKA.createTopic(t.alertDlq, 1);
+            KAFKA.createTopic(id + ".alert.rules", 1, Map.of("cleanup.policy", "compact"));
             return t;
         }
 
@@ -161,7 +162,7 @@ class TelemetryIngestJobIT {
         jobs.add(TelemetryIngestJob.start(t.ingestArgs(id)));
         jobs.add(AlertJob.start("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--asset-topic", t.assets(), "--telemetry-topic", t.telemetry(), "--alert-topic", t.alerts(),
-                "--dlq-topic", t.alertDlq(), "--group-id", id + "-alerts", "--transactional-id-prefix", id + "-alerts",
+                "--dlq-topic", t.alertDlq(), "--rules-topic", id + ".alert.rules", "--group-id", id + "-alerts", "--transactional-id-prefix", id + "-alerts",
                 "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--idleness", "1s",
                 "--parallelism", "1"));
 

@@ -15,10 +15,12 @@ import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.rules.RuleVersions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -31,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The differential test of issue 3: random fleets go through the real alert job (MiniCluster, real broker,
+ * The differential test of issue 3: random fleets, each with random rule versions published to the rules topic
+ * before the job starts (issue 12), go through the real alert job (MiniCluster, real broker,
  * read_committed) at parallelism 1 and 3, and through {@link ReferenceModel}; the alert sets must be equal,
  * field for field.
  *
@@ -68,6 +71,15 @@ class DifferentialIT {
         KAFKA.createTopic(assets, 2, Map.of("cleanup.policy", "compact"));
         KAFKA.createTopic(telemetry, PARTITIONS);
         KAFKA.createTopic(id + ".alert-job.dlq", 1);
+        String rulesTopic = id + ".alert.rules";
+        KAFKA.createTopic(rulesTopic, 1, Map.of("cleanup.policy", "compact"));
+        List<ProducerRecord<String, String>> ruleRecords = new ArrayList<>();
+        RuleVersions versions = new RuleVersions(rules);
+        for (RuleSet change : fleet.ruleChanges) {
+            ruleRecords.add(new ProducerRecord<>(rulesTopic, change.getScope(), utf8(EventJson.encode(change))));
+            versions.apply(change.getScope(), change);
+        }
+        KAFKA.produce(rulesTopic, ruleRecords);
 
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (AssetRegistered a : fleet.registrations) {
@@ -90,20 +102,23 @@ class DifferentialIT {
         }
         KAFKA.produce(telemetry, records);
 
-        List<AlertTriggered> expected = ReferenceModel.alerts(fleet.registrations, input, rules);
-        LOG.info("fleet {}: {} assets, {} readings ({} duplicates), {} expected alerts ({} sustained)", seed,
-                fleet.registrations.size(), fleet.arrivals.size(), fleet.duplicates, expected.size(),
-                expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count());
+        List<AlertTriggered> expected = ReferenceModel.alerts(fleet.registrations, input, versions);
+        LOG.info("fleet {}: {} assets, {} readings ({} duplicates), {} rule versions, {} expected alerts ({} sustained,"
+                + " {} by a published version)", seed, fleet.registrations.size(), fleet.arrivals.size(),
+                fleet.duplicates, fleet.ruleChanges.size(), expected.size(),
+                expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count(),
+                expected.stream().filter(a -> a.getRuleVersion() > 0).count());
         assertThat(expected).as("the fleet exercises both rules")
                 .anyMatch(a -> a.getRule().equals("SUSTAINED_OVERHEAT"))
-                .anyMatch(a -> a.getRule().equals("TEMPERATURE_THRESHOLD"));
+                .anyMatch(a -> a.getRule().equals("TEMPERATURE_THRESHOLD"))
+                .anyMatch(a -> a.getRuleVersion() > 0);
 
         for (int parallelism : new int[] {1, 3}) {
             String alerts = id + ".p" + parallelism + ".alert.events";
             KAFKA.createTopic(alerts, 3);
             JobClient job = AlertJob.start("--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts,
-                    "--dlq-topic", id + ".alert-job.dlq", "--group-id", id + "-p" + parallelism,
+                    "--dlq-topic", id + ".alert-job.dlq", "--rules-topic", rulesTopic, "--group-id", id + "-p" + parallelism,
                     "--transactional-id-prefix", id + "-p" + parallelism, "--rules", rulesFile.toString(),
                     "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                     "--parallelism", Integer.toString(parallelism));

@@ -60,6 +60,7 @@ class ExactlyOnceIT {
         KAFKA.createTopic(telemetry, 3);
         KAFKA.createTopic(alerts, 2);
         KAFKA.createTopic(id + ".dlq", 1);
+        KAFKA.createTopic(id + ".alert.rules", 1, Map.of("cleanup.policy", "compact"));
         List<ProducerRecord<String, String>> registrations = new ArrayList<>();
         for (AssetRegistered a : fleet.registrations) {
             registrations.add(new ProducerRecord<>(assets, a.getAssetId(), utf8(EventJson.encode(a))));
@@ -78,7 +79,8 @@ class ExactlyOnceIT {
         KAFKA.produce(telemetry, records(telemetry, fleet.arrivals.subList(0, half)));
         JobClient job = AlertJob.start("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts,
-                "--dlq-topic", id + ".dlq", "--group-id", id, "--transactional-id-prefix", id,
+                "--dlq-topic", id + ".dlq", "--rules-topic", id + ".alert.rules", "--group-id", id,
+                "--transactional-id-prefix", id,
                 "--rules", rulesFile.toString(), "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                 "--parallelism", "2");
         try {

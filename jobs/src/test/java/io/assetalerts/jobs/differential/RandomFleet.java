@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Random;
 
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SustainedOverheatParameters;
+import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
@@ -30,6 +33,8 @@ final class RandomFleet {
     final List<AssetRegistered> registrations = new ArrayList<>();
     /** Readings in the order they are produced to Kafka. */
     final List<TelemetryReceived> arrivals = new ArrayList<>();
+    /** Rule versions published before the job starts, in publication order, effective at random times of the run. */
+    final List<RuleSet> ruleChanges = new ArrayList<>();
     int duplicates;
 
     RandomFleet(long seed, int assetCount, int minutes, RuleBook rules) {
@@ -94,5 +99,52 @@ final class RandomFleet {
         }
         timed.sort(Comparator.comparingDouble(Timed::arrival));
         timed.forEach(x -> arrivals.add(x.reading()));
+        ruleChanges(random, minutes, rules);
+    }
+
+    /**
+     * Random versions for the default, a type and single assets: thresholds moved both ways, another warn, window
+     * size and count, a rule switched off for a while. Versions rise per scope; effectiveFrom is random, so a higher
+     * version sometimes takes over before a lower one.
+     */
+    private void ruleChanges(Random random, int minutes, RuleBook rules) {
+        java.util.Map<String, Long> versions = new java.util.HashMap<>();
+        int count = 4 + random.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            String type = TYPES[random.nextInt(TYPES.length)];
+            String scope = switch (random.nextInt(3)) {
+                case 0 -> "default";
+                case 1 -> "type:" + type;
+                default -> {
+                    AssetRegistered asset = registrations.get(random.nextInt(registrations.size()));
+                    type = asset.getAssetType();
+                    yield "asset:" + asset.getAssetId();
+                }
+            };
+            RuleSettings base = rules.forType(type);
+            long version = versions.merge(scope, 1L, Long::sum);
+            long effectiveFrom = START.toEpochMilli() + random.nextInt(minutes * 60) * 1000L;
+            ThresholdParameters threshold = null;
+            if (random.nextBoolean()) {
+                threshold = new ThresholdParameters(random.nextInt(6) == 0 ? Boolean.valueOf(random.nextBoolean()) : null,
+                        random.nextBoolean() ? base.critical() - 8 + random.nextInt(12) : null);
+            }
+            SustainedOverheatParameters sustained = null;
+            if (random.nextBoolean() || threshold == null) {
+                String[] sizes = {"30s", "1 min", "2 min"};
+                sustained = new SustainedOverheatParameters(
+                        random.nextInt(6) == 0 ? Boolean.valueOf(random.nextBoolean()) : null,
+                        random.nextBoolean() ? base.warn() - 4 + random.nextInt(6) : null,
+                        random.nextInt(3) == 0 ? sizes[random.nextInt(sizes.length)] : null,
+                        random.nextInt(3) == 0 ? Integer.valueOf(1 + random.nextInt(4)) : null);
+            }
+            if (threshold != null && sustained != null && threshold.getCritical() != null && sustained.getWarn() != null
+                    && sustained.getWarn() >= threshold.getCritical()) {
+                sustained.setWarn(threshold.getCritical() - 1);
+            }
+            ruleChanges.add(RuleSet.newBuilder().setScope(scope).setVersion(version)
+                    .setEffectiveFrom(Instant.ofEpochMilli(effectiveFrom))
+                    .setTemperatureThreshold(threshold).setSustainedOverheat(sustained).build());
+        }
     }
 }

@@ -15,7 +15,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.rules.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.ThresholdRule;
 import io.assetalerts.schemas.state.ThresholdEpisode;
@@ -23,7 +23,7 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
 /**
  * SPEC 4.1 written as plainly as possible over a whole, finished input: drop unregistered assets and
  * repeated eventIds, sort each asset's readings by (timestamp, eventId), walk them for the threshold rule,
- * group them into epoch-aligned windows for the sustained rule. Alerts are built by the rules' own classes so
+ * cut them into consecutive windows for the sustained rule. Alerts are built by the rules' own classes so
  * wording cannot drift; the episode logic here is independent of the streaming code.
  */
 final class ReferenceModel {
@@ -32,6 +32,15 @@ final class ReferenceModel {
     }
 
     static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals, RuleBook rules) {
+        return alerts(registrations, arrivals, new RuleVersions(rules));
+    }
+
+    /**
+     * With rule versions: each reading judged by the threshold in force at its timestamp, each window by the rule in
+     * force at its start ({@link RuleVersions}, unit-tested on its own; here the windows and episodes are the model's).
+     */
+    static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals,
+            RuleVersions rules) {
         Map<String, AssetRegistered> assets = new HashMap<>();
         registrations.forEach(a -> assets.put(a.getAssetId(), a));
         Set<String> seen = new HashSet<>();
@@ -45,18 +54,18 @@ final class ReferenceModel {
         byAsset.forEach((assetId, readings) -> {
             readings.sort(Comparator.comparing(TelemetryReceived::getTimestamp).thenComparing(TelemetryReceived::getEventId));
             AssetRegistered asset = assets.get(assetId);
-            RuleSettings settings = rules.forType(asset.getAssetType());
-            alerts.addAll(threshold(readings, asset, settings));
-            alerts.addAll(sustained(readings, asset, settings));
+            alerts.addAll(threshold(readings, asset, rules));
+            alerts.addAll(sustained(readings, asset, rules));
         });
         return alerts;
     }
 
-    private static List<AlertTriggered> threshold(List<TelemetryReceived> readings, AssetRegistered asset, RuleSettings s) {
+    private static List<AlertTriggered> threshold(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules) {
         List<AlertTriggered> alerts = new ArrayList<>();
         ThresholdEpisode state = null;
         for (TelemetryReceived r : readings) {
-            ThresholdRule.Step step = ThresholdRule.apply(state, r, asset.getAssetType(), asset.getLocation(), s.critical());
+            ThresholdRule.Step step = ThresholdRule.apply(state, r, asset.getAssetType(), asset.getLocation(),
+                    rules.threshold(asset.getAssetId(), asset.getAssetType(), r.getTimestamp().toEpochMilli()));
             state = step.next();
             if (step.alert() != null) {
                 alerts.add(step.alert());
@@ -65,27 +74,38 @@ final class ReferenceModel {
         return alerts;
     }
 
-    private static List<AlertTriggered> sustained(List<TelemetryReceived> readings, AssetRegistered asset, RuleSettings s) {
-        long size = s.windowSize().toMillis();
-        TreeMap<Long, List<TelemetryReceived>> windows = new TreeMap<>();
+    /** One asset's windows, one after the other: a reading at or past the open window's end closes it. */
+    private static List<AlertTriggered> sustained(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules) {
+        List<List<TelemetryReceived>> contents = new ArrayList<>();
+        List<RuleVersions.Window> windows = new ArrayList<>();
+        long previousEnd = -1;
         for (TelemetryReceived r : readings) {
             long ts = r.getTimestamp().toEpochMilli();
-            windows.computeIfAbsent(ts - Math.floorMod(ts, size), k -> new ArrayList<>()).add(r);
+            RuleVersions.Window open = windows.isEmpty() ? null : windows.get(windows.size() - 1);
+            if (open == null || ts >= open.end()) {
+                if (open != null) {
+                    previousEnd = open.end();
+                }
+                windows.add(rules.openWindow(asset.getAssetId(), asset.getAssetType(), ts, previousEnd));
+                contents.add(new ArrayList<>());
+            }
+            contents.get(contents.size() - 1).add(r);
         }
         List<AlertTriggered> alerts = new ArrayList<>();
         List<WindowSummary> streak = new ArrayList<>();
-        for (Map.Entry<Long, List<TelemetryReceived>> w : windows.entrySet()) {
+        for (int i = 0; i < windows.size(); i++) {
+            RuleVersions.Window w = windows.get(i);
             double sum = 0;
             double max = Double.NEGATIVE_INFINITY;
             List<String> ids = new ArrayList<>();
-            for (TelemetryReceived r : w.getValue()) {
+            for (TelemetryReceived r : contents.get(i)) {
                 sum += r.getTemperature();
                 max = Math.max(max, r.getTemperature());
                 ids.add(r.getEventId());
             }
-            int count = w.getValue().size();
-            boolean hot = sum / count > s.warn();
-            boolean adjacent = !streak.isEmpty() && streak.get(streak.size() - 1).getWindowEnd() == w.getKey();
+            int count = contents.get(i).size();
+            boolean hot = w.rule().getEnabled() && sum / count > w.rule().getWarn();
+            boolean adjacent = !streak.isEmpty() && streak.get(streak.size() - 1).getWindowEnd() == w.start();
             if (!hot) {
                 streak.clear();
                 continue;
@@ -94,11 +114,11 @@ final class ReferenceModel {
                 streak.clear();
             }
             streak.add(WindowSummary.newBuilder().setAssetId(asset.getAssetId()).setAssetType(asset.getAssetType())
-                    .setLocation(asset.getLocation()).setWindowStart(w.getKey()).setWindowEnd(w.getKey() + size)
+                    .setLocation(asset.getLocation()).setWindowStart(w.start()).setWindowEnd(w.end())
                     .setCount(count).setSum(sum).setMax(max).setHot(true).setContinuesHotStreak(adjacent)
-                    .setEventIds(ids).build());
-            if (streak.size() == s.windowCount()) {
-                alerts.add(SustainedOverheatRule.alert(streak, s));
+                    .setEventIds(ids).setRule(w.rule()).build());
+            if (streak.size() == streak.get(0).getRule().getWindowCount()) {
+                alerts.add(SustainedOverheatRule.alert(streak, streak.get(0).getRule()));
             }
         }
         return alerts;

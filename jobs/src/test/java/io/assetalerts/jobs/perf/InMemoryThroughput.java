@@ -42,7 +42,10 @@ public final class InMemoryThroughput {
                 i -> reading(i, perSplit, assets, parallelism), readings, AvroType.forRecord(Inbound.class));
         Sink<io.assetalerts.schemas.AlertTriggered> alerts = new DiscardingSink<>();
         Sink<io.assetalerts.schemas.DeadLetter> dlq = new DiscardingSink<>();
-        AlertJob.buildPipeline(env, config, registrations, telemetry, alerts, dlq);
+        DataGeneratorSource<Inbound> noRuleChanges = new DataGeneratorSource<>(
+                i -> Inbound.newBuilder().build(), 0, AvroType.forRecord(Inbound.class));
+        AlertJob.buildPipeline(env, config, registrations, noRuleChanges, io.assetalerts.udfs.rules.RuleSnapshot.EMPTY,
+                telemetry, alerts, dlq);
         long start = System.nanoTime();
         env.execute("in-memory throughput");
         double seconds = (System.nanoTime() - start) / 1e9;

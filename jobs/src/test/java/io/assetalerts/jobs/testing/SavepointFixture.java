@@ -69,8 +69,13 @@ public final class SavepointFixture {
         return name + ".alert-job.dlq";
     }
 
+    public String rules() {
+        return name + ".alert.rules";
+    }
+
     public void createTopics(KafkaBrokerExtension kafka) {
         kafka.createTopic(assets(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(rules(), 1, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(telemetry(), TELEMETRY_PARTITIONS);
         kafka.createTopic(alerts(), 1);
         kafka.createTopic(dlq(), 1);
@@ -81,7 +86,7 @@ public final class SavepointFixture {
         return new String[] {
             "--bootstrap-servers", kafka.bootstrapServers(),
             "--asset-topic", assets(), "--telemetry-topic", telemetry(), "--alert-topic", alerts(), "--dlq-topic", dlq(),
-            "--group-id", name, "--transactional-id-prefix", name,
+            "--rules-topic", rules(), "--group-id", name, "--transactional-id-prefix", name,
             "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--idleness", "1s",
             "--parallelism", Integer.toString(parallelism)};
     }
