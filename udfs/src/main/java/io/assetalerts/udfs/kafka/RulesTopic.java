@@ -41,6 +41,7 @@ public final class RulesTopic {
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrapServers());
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, job.groupId() + "-rules-snapshot");
         props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         long deadline = System.nanoTime() + timeout.toNanos();
