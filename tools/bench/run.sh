@@ -280,12 +280,13 @@ alert_job_flags() {   # $1 = prefix of the topics ('' = the defaults), $2 = id o
   echo --bootstrap-servers "$BOOTSTRAP" --parallelism "$PARALLELISM" --starting-offsets earliest \
     --asset-topic "${prefix}asset.events" --telemetry-topic "${prefix}telemetry.events" \
     --alert-topic "${prefix}alert.events" --dlq-topic "${prefix}alert-job.dlq" \
-    --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
+    --rules-topic "${prefix}alert.rules" --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
 }
 
 topics() {   # $1 = prefix of the topics
   bench topics --bootstrap-servers "$BOOTSTRAP" --topic "${1}asset.events:1:compact" \
-    --topic "${1}telemetry.events:12" --topic "${1}alert.events:3" --topic "${1}alert-job.dlq:1"
+    --topic "${1}telemetry.events:12" --topic "${1}alert.events:3" --topic "${1}alert-job.dlq:1" \
+    --topic "${1}alert.rules:1:compact"
 }
 
 # The TaskManager's CPU samples go to a JFR file while the alert job reads the topic. With async-profiler (default):

@@ -253,7 +253,7 @@ public final class EventJson {
 
     private static String scope(String field, JsonNode value) {
         String scope = string(field, value);
-        if (scope.equals("default") || scope.matches("(type|asset):\\S(.*\\S)?")) {
+        if (io.assetalerts.udfs.rules.RuleRecords.isScope(scope)) {
             return scope;
         }
         throw new Rejection(INVALID_VALUE, "field '" + field + "' must be \"default\", \"type:<assetType>\" or"

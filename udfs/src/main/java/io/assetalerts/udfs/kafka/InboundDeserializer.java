@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
@@ -17,7 +16,7 @@ import io.assetalerts.udfs.codec.Decoded;
 import io.assetalerts.udfs.codec.DeviceReading;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
-import io.assetalerts.udfs.codec.Utf8;
+import io.assetalerts.udfs.rules.RuleRecords;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import io.assetalerts.udfs.types.AvroType;
@@ -76,24 +75,10 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
 
     /** Every rejection of a rules record is INVALID_RULE; the message keeps what was wrong, naming the field. */
     private Inbound rule(ConsumerRecord<byte[], byte[]> record) {
-        String scope = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        if (scope == null || Utf8.firstInvalidOffset(record.key()) >= 0) {
-            return rejected(record, RejectReason.INVALID_RULE, "record key must be the rule scope (default,"
-                    + " type:<assetType> or asset:<assetId>), got " + (scope == null ? "no key" : "invalid UTF-8"));
-        }
-        if (record.value() == null) {
-            if (!scope.equals("default") && !scope.matches("(type|asset):\\S(.*\\S)?")) {
-                return rejected(record, RejectReason.INVALID_RULE, "tombstone for an unknown scope '" + scope + "'");
-            }
-            return Inbound.newBuilder().setRule(new RuleChange(scope, null, record.partition(), record.offset())).build();
-        }
-        Decoded<RuleSet> decoded = EventJson.decodeRuleSet(scope, record.value());
-        if (!decoded.isOk()) {
-            return rejected(record, RejectReason.INVALID_RULE, decoded.message());
-        }
-        return Inbound.newBuilder()
-                .setRule(new RuleChange(scope, decoded.value(), record.partition(), record.offset()))
-                .build();
+        Decoded<RuleChange> decoded = RuleRecords.decode(record.key(), record.value(), record.partition(), record.offset());
+        return decoded.isOk()
+                ? Inbound.newBuilder().setRule(decoded.value()).build()
+                : rejected(record, decoded.reason(), decoded.message());
     }
 
     private Inbound asset(ConsumerRecord<byte[], byte[]> record) {

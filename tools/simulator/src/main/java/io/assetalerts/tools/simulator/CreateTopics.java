@@ -21,7 +21,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creates the system's topics (SPEC 2) if they do not exist yet: {@code asset.events} compacted, telemetry with
+ * Creates the system's topics (SPEC 2) if they do not exist yet: {@code asset.events} and {@code alert.rules}
+ * compacted (keeping at least 7 days of history), telemetry with
  * 12 partitions. A topic that exists is left as it is and reported with its partition count, so running it
  * twice is harmless. {@code --topics} takes another list as {@code NAME:PARTITIONS[:compact]}, comma-separated.
  */
@@ -29,8 +30,15 @@ public final class CreateTopics {
 
     private static final String NAME = "create-topics";
 
-    static final String DEFAULT_TOPICS = "asset.events:1:compact,telemetry.raw:12,telemetry.events:12,"
-            + "alert.events:3,alert-job.dlq:1,telemetry-ingest.dlq:1";
+    static final String DEFAULT_TOPICS = "asset.events:1:compact,alert.rules:1:compact,telemetry.raw:12,"
+            + "telemetry.events:12,alert.events:3,alert-job.dlq:1,telemetry-ingest.dlq:1";
+
+    /**
+     * Compacted topics keep every record for at least this long before compaction may drop an older one of the same
+     * key: a replay of the last 7 days of telemetry (its retention) then still finds every rule version and
+     * registration that judged it.
+     */
+    static final String MIN_COMPACTION_LAG_MS = Long.toString(java.time.Duration.ofDays(7).toMillis());
 
     static final String USAGE = """
             usage: create-topics --bootstrap-servers HOST:PORT [flags]
@@ -135,7 +143,8 @@ public final class CreateTopics {
                 }
                 NewTopic topic = new NewTopic(parts[0], partitions, replication);
                 if (parts.length == 3) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, MIN_COMPACTION_LAG_MS));
                 }
                 topics.add(topic);
             } catch (IllegalArgumentException e) {

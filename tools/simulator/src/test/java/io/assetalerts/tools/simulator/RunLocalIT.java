@@ -86,7 +86,8 @@ class RunLocalIT {
             Reading reading = generator.next();
             if (reading.asset().assetId().equals("TURBINE-101")) {
                 ThresholdRule.Step step = ThresholdRule.apply(episode, reading.toEvent(),
-                        reading.asset().assetType(), reading.asset().location(), settings.critical());
+                        reading.asset().assetType(), reading.asset().location(),
+                        new io.assetalerts.udfs.rules.RuleVersions.Threshold(true, settings.critical(), 0, "default"));
                 if (step.alert() != null) {
                     return step.alert();
                 }

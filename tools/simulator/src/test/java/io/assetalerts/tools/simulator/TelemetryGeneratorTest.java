@@ -31,6 +31,8 @@ class TelemetryGeneratorTest {
 
     private static final Instant START = Instant.parse("2026-01-10T10:15:00Z");
     private static final RuleSettings RULES = RuleSettings.SPEC_DEFAULTS;
+    private static final io.assetalerts.udfs.rules.RuleVersions VERSIONS =
+            new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(RULES));
 
     private static Settings settings(long seed, List<Incident> incidents) {
         return new Settings(Fleet.of(24, seed), seed, START, 50, 10, incidents, null, null, Duration.ofMinutes(4),
@@ -188,7 +190,8 @@ class TelemetryGeneratorTest {
         List<AlertTriggered> alerts = new ArrayList<>();
         for (Reading r : readings) {
             ThresholdRule.Step step = ThresholdRule.apply(episodes.get(r.asset().assetId()), r.toEvent(),
-                    r.asset().assetType(), r.asset().location(), RULES.critical());
+                    r.asset().assetType(), r.asset().location(), VERSIONS.threshold(r.asset().assetId(),
+                            r.asset().assetType(), r.toEvent().getTimestamp().toEpochMilli()));
             episodes.put(r.asset().assetId(), step.next());
             if (step.alert() != null) {
                 alerts.add(step.alert());
@@ -205,7 +208,7 @@ class TelemetryGeneratorTest {
         for (Reading r : readings) {
             String asset = r.asset().assetId();
             SustainedOverheatRule.Step step = SustainedOverheatRule.add(open.get(asset), r.toEvent(),
-                    r.asset().assetType(), r.asset().location(), RULES);
+                    r.asset().assetType(), r.asset().location(), VERSIONS);
             open.put(asset, step.open());
             WindowSummary closed = step.closed();
             if (closed == null) {
@@ -221,7 +224,7 @@ class TelemetryGeneratorTest {
                 streak.clear();
             }
             if (streak.size() == RULES.windowCount()) {
-                alerts.add(SustainedOverheatRule.alert(streak, RULES));
+                alerts.add(SustainedOverheatRule.alert(streak, streak.get(0).getRule()));
             }
         }
         return alerts;
