@@ -46,7 +46,11 @@ the alerts as they are committed. Stops everything on Ctrl-C or after --duration
   --spike-every DURATION    a spike on a random asset every DURATION of event time
   --sustained-every DURATION  a sustained overheat on a random asset every DURATION of event time
                             (without any of the three incident flags: TURBINE-101:spike:30s,
-                            PUMP-101:sustained:1min, --spike-every 5min, --sustained-every 15min)
+                            PUMP-101:sustained:1min, PUMP-101:sustained:7min, --spike-every 5min,
+                            --sustained-every 15min)
+  --rule-change S:OFFSET:P=V  rule versions the simulator publishes to alert.rules before its first reading, e.g.
+                            type:PUMP:5min:critical=92 (the default: from 5 min of event time on, PUMP's threshold is
+                            92, so the second PUMP-101 overheat also raises TEMPERATURE_THRESHOLD); 'none' for none
   --speedup X               event time runs X times faster than the clock (default 10)
   --rate N                  telemetry events per second (default 50)
   --assets N                fleet size (default 48: enough asset ids to put readings in all 12 partitions)
@@ -81,6 +85,7 @@ DURATION=0
 BUILD=auto
 SPEEDUP=10
 SIM_ARGS=()
+RULE_CHANGE=type:PUMP:5min:critical=92
 INCIDENT_FLAGS=false
 ASSETS_FLAG=false
 while (($#)); do
@@ -97,6 +102,7 @@ while (($#)); do
     --assets) SIM_ARGS+=("$1" "$2"); ASSETS_FLAG=true ;;
     --seed|--rate|--start-time) SIM_ARGS+=("$1" "$2") ;;
     --incident|--spike-every|--sustained-every) SIM_ARGS+=("$1" "$2"); INCIDENT_FLAGS=true ;;
+    --rule-change) RULE_CHANGE=$2 ;;
     *) usage_error "unknown flag $1" ;;
   esac
   shift 2
@@ -105,8 +111,9 @@ for p in KAFKA_PORT KAFKA_CONTROLLER_PORT FLINK_PORT FLINK_RPC_PORT; do
   [[ ${!p} =~ ^[0-9]+$ ]] && (( ${!p} > 0 && ${!p} < 65536 )) || usage_error "$p must be a port number, got '${!p}'"
 done
 $ASSETS_FLAG || SIM_ARGS+=(--assets 48)
-$INCIDENT_FLAGS || SIM_ARGS+=(--incident TURBINE-101:spike:30s,PUMP-101:sustained:1min
+$INCIDENT_FLAGS || SIM_ARGS+=(--incident TURBINE-101:spike:30s,PUMP-101:sustained:1min,PUMP-101:sustained:7min
                               --spike-every 5min --sustained-every 15min)
+[[ $RULE_CHANGE == none ]] || SIM_ARGS+=(--rule-change "$RULE_CHANGE")
 command -v java >/dev/null || fail 1 "java (17+) is not on the PATH"
 
 # --- the state directory: one run at a time; leftovers of a killed run are stopped, then it is wiped ------------------

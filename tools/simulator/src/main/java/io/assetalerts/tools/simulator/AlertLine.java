@@ -44,6 +44,9 @@ public final class AlertLine {
         if (alert.getWindowStart() != null && alert.getWindowEnd() != null) {
             line.append(" in ").append(time(alert.getWindowStart())).append('-').append(time(alert.getWindowEnd()));
         }
+        if (alert.getRuleVersion() != null && alert.getRuleVersion() > 0) {
+            line.append("  rule ").append(alert.getRuleScope()).append(" v").append(alert.getRuleVersion());
+        }
         return line.append("  alertId=").append(alert.getAlertId()).toString();
     }
 

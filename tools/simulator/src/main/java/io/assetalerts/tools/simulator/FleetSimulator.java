@@ -57,8 +57,27 @@ public final class FleetSimulator {
     private void simulate() throws Exception {
         try (KafkaProducer<String, byte[]> producer =
                 KafkaClients.producer(config.bootstrapServers(), config.kafkaProperties(), NAME)) {
+            publishRuleChanges(producer);
             register(producer);
             stream(producer);
+        }
+    }
+
+    /** The scripted rule versions, before any reading: published ahead of the event time they take effect at. */
+    private void publishRuleChanges(KafkaProducer<String, byte[]> producer) throws Exception {
+        if (config.ruleChanges().isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (var rules : config.ruleChanges()) {
+            acks.add(producer.send(new ProducerRecord<>(config.rulesTopic(), rules.getScope(), RuleChange.encode(rules))));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (var rules : config.ruleChanges()) {
+            err.printf(Locale.ROOT, "%s: rule change on %s: %s%n", NAME, config.rulesTopic(), RuleChange.describe(rules));
         }
     }
 

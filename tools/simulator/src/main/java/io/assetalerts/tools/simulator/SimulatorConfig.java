@@ -21,6 +21,8 @@ public record SimulatorConfig(
         Properties kafkaProperties,
         String assetTopic,
         String telemetryTopic,
+        String rulesTopic,
+        List<io.assetalerts.schemas.RuleSet> ruleChanges,
         Format format,
         TelemetryGenerator.Settings generator,
         Duration duration,
@@ -48,6 +50,11 @@ public record SimulatorConfig(
               --sustained-every DURATION  a sustained overheat above --warn on a random asset every DURATION
               --sustained-length 4min     event time a sustained overheat lasts (3 one-minute windows, any alignment)
               --critical 100 --warn 90    the rule thresholds the incidents are shaped for
+              --rule-change S:OFFSET:P=V  rule versions published before the first reading, comma-separated; S a
+                                          scope, OFFSET event time after --start-time, P critical, warn,
+                                          windowSize, windowCount, threshold=on|off or sustained=on|off (join with
+                                          +), e.g. type:PUMP:6min:critical=92
+              --rules-topic alert.rules
               --format events|raw         TelemetryReceived (eventId) or device readings (readingId)
               --telemetry-topic NAME      default telemetry.events for events, telemetry.raw for raw
               --asset-topic asset.events
@@ -90,6 +97,14 @@ public record SimulatorConfig(
             throw new InvalidFlagException("count", "expected a positive integer, got " + count);
         }
         Duration progressEvery = flags.positiveDuration("progress-every", Duration.ofSeconds(5));
+        String rulesTopic = flags.string("rules-topic", "alert.rules");
+        String ruleChangeList = flags.optionalString("rule-change");
+        List<io.assetalerts.schemas.RuleSet> ruleChanges;
+        try {
+            ruleChanges = ruleChangeList == null ? List.of() : RuleChange.parseList(ruleChangeList, start);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFlagException("rule-change", e.getMessage());
+        }
         flags.rejectUnknown();
 
         TelemetryGenerator.Settings settings;
@@ -100,8 +115,8 @@ public record SimulatorConfig(
         } catch (IllegalArgumentException e) {
             throw new InvalidFlagException("incident", e.getMessage());
         }
-        return new SimulatorConfig(bootstrap, kafka, assetTopic, telemetryTopic, format, settings, duration, count,
-                progressEvery);
+        return new SimulatorConfig(bootstrap, kafka, assetTopic, telemetryTopic, rulesTopic, ruleChanges, format,
+                settings, duration, count, progressEvery);
     }
 
     private static double positive(Flags flags, String flag, double defaultValue) {

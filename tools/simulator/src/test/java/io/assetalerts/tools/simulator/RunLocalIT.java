@@ -36,7 +36,8 @@ class RunLocalIT {
             Path.of(System.getProperty("run-local.dir", "target/run-local-it")).toAbsolutePath().normalize();
     private static final Duration HARD_LIMIT = Duration.ofMinutes(5);
     private static final String[] SIMULATION = {"--seed", "7", "--start-time", "2026-01-10T10:15:00Z",
-        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "48"};
+        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "48",
+        "--rule-change", "type:TURBINE:10s:critical=99"};
 
     private Process process;
 
@@ -81,13 +82,18 @@ class RunLocalIT {
         flags.addAll(List.of(SIMULATION));
         TelemetryGenerator.Settings settings = SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator();
         TelemetryGenerator generator = new TelemetryGenerator(settings);
+        // the rule change the simulator published, as the job applies it: TURBINE's threshold is 99 from 10 s on
+        var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
+                io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
+        SimulatorConfig.fromArgs(flags.toArray(String[]::new)).ruleChanges().forEach(r -> rules.apply(r.getScope(), r));
         ThresholdEpisode episode = null;
         for (int i = 0; i < 10_000; i++) {
             Reading reading = generator.next();
             if (reading.asset().assetId().equals("TURBINE-101")) {
                 ThresholdRule.Step step = ThresholdRule.apply(episode, reading.toEvent(),
-                        reading.asset().assetType(), reading.asset().location(),
-                        new io.assetalerts.udfs.rules.RuleVersions.Threshold(true, settings.critical(), 0, "default"));
+                        reading.asset().assetType(), reading.asset().location(), rules.threshold(
+                                reading.asset().assetId(), reading.asset().assetType(),
+                                reading.toEvent().getTimestamp().toEpochMilli()));
                 if (step.alert() != null) {
                     return step.alert();
                 }

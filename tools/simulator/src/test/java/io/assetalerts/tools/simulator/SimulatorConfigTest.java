@@ -72,4 +72,33 @@ class SimulatorConfigTest {
         props.setProperty(key, value);
         return props;
     }
+
+    @Test
+    void aRuleChangeBecomesAVersionEffectiveAtItsOffsetOfEventTime() {
+        SimulatorConfig config = SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--start-time",
+                "2026-01-10T10:00:00Z", "--rule-change", "type:PUMP:6min:critical=92+windowCount=2,asset:P-7:0s:threshold=off");
+        assertThat(config.ruleChanges()).hasSize(2);
+        var pump = config.ruleChanges().get(0);
+        assertThat(pump.getScope()).isEqualTo("type:PUMP");
+        assertThat(pump.getEffectiveFrom()).isEqualTo(Instant.parse("2026-01-10T10:06:00Z"));
+        assertThat(pump.getVersion()).isEqualTo(Instant.parse("2026-01-10T10:06:00Z").getEpochSecond());
+        assertThat(pump.getTemperatureThreshold().getCritical()).isEqualTo(92.0);
+        assertThat(pump.getSustainedOverheat().getWindowCount()).isEqualTo(2);
+        assertThat(config.ruleChanges().get(1).getTemperatureThreshold().getEnabled()).isFalse();
+        assertThat(config.ruleChanges().get(1).getSustainedOverheat()).isNull();
+    }
+
+    @Test
+    void aRuleChangeTheJobWouldRejectIsABadFlag() {
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
+                "type:PUMP:1min:critical=80+warn=85"))
+                .isInstanceOf(InvalidFlagException.class).hasMessageStartingWith("--rule-change: ")
+                .hasMessageContaining("'sustainedOverheat.warn'");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
+                "zone:1:1min:critical=80"))
+                .isInstanceOf(InvalidFlagException.class).hasMessageContaining("'scope'");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
+                "default:1min:hot=yes"))
+                .isInstanceOf(InvalidFlagException.class).hasMessageContaining("unknown parameter 'hot'");
+    }
 }
