@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeConfigTest {
 
     private static final Pattern CREATE_TOPIC =
-            Pattern.compile("^create --topic (\\S+) --partitions (\\d+)(?: --config (\\S+))?$", Pattern.MULTILINE);
+            Pattern.compile("^create --topic (\\S+) --partitions (\\d+)((?: --config \\S+)*)$", Pattern.MULTILINE);
 
     private static Path root;
     private static JsonNode services;
@@ -70,12 +70,13 @@ class DockerComposeConfigTest {
         Map<String, String> topics = new LinkedHashMap<>();
         Matcher m = CREATE_TOPIC.matcher(services.path("kafka-init").path("command").get(0).asText());
         while (m.find()) {
-            topics.put(m.group(1), m.group(2) + (m.group(3) == null ? "" : " " + m.group(3)));
+            topics.put(m.group(1), m.group(2) + m.group(3).replace(" --config ", " "));
         }
         IngestJobConfig ingest = IngestJobConfig.fromArgs("--bootstrap-servers", "kafka:9092");
         assertThat(topics).containsKeys(defaults.assetTopic(), defaults.telemetryTopic(), defaults.alertTopic(),
-                defaults.dlqTopic(), ingest.rawTopic(), ingest.dlqTopic());
-        assertThat(topics.get(defaults.assetTopic())).endsWith(" cleanup.policy=compact");
+                defaults.dlqTopic(), defaults.rulesTopic(), ingest.rawTopic(), ingest.dlqTopic());
+        assertThat(topics.get(defaults.assetTopic())).contains(" cleanup.policy=compact");
+        assertThat(topics.get(defaults.rulesTopic())).isEqualTo("1 cleanup.policy=compact min.compaction.lag.ms=604800000");
         assertThat(topics.get(defaults.telemetryTopic())).isEqualTo("12");
         assertThat(topics.get(ingest.rawTopic())).isEqualTo("12");
     }
