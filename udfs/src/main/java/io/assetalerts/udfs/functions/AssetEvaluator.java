@@ -61,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * an asset in one list, rewritten at every watermark tick: at 5 s out-of-orderness that wrote each reading about
  * five times and the RocksDB compactions it caused took more than half a core (docs/benchmarks).
  *
+ * <p>The broadcast input carries registrations and rule changes ({@link Control}). Rule versions are broadcast state
+ * ({@link #RULES}, the same on every subtask) and judge each reading by its event timestamp ({@link RuleVersions}); the
+ * rules topic as read at submission ({@link RuleSnapshot}) is applied before the first reading, and its records are
+ * skipped when the stream delivers them again. A version arriving after event time passed its effectiveFrom is counted
+ * ({@value #METRIC_LATE_RULES}) and applies from then on; nothing already judged is judged again.
+ *
  * <p>Savepoints of the first release kept these in three operators. Their state reaches this one on each asset's
  * first reading or timer after the restore: pending readings are this operator's own old state (same uid, same
  * name and layout), held timestamps are moved from their old state, and the threshold episode and the open window
