@@ -3,6 +3,7 @@ package io.assetalerts.jobs;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
@@ -91,7 +92,7 @@ public final class AlertJob {
      */
     public static void buildPipeline(StreamExecutionEnvironment env, AlertJobConfig config,
             Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> rulesSource, RuleSnapshot rules,
-            Source<Inbound, ?, ?> telemetrySource, Sink<AlertTriggered> alertSink, Sink<DeadLetter> deadLetterSink) {
+            Source<Inbound, ?, ?> telemetrySource, Sink<AlertEvent> alertSink, Sink<DeadLetter> deadLetterSink) {
         String job = AlertJobConfig.JOB_NAME;
 
         SingleOutputStreamOperator<AssetRegistered> assets =
@@ -123,15 +124,15 @@ public final class AlertJob {
                 .transform("Carry first-release open windows", readingType, LegacyStateCarrier.openWindows())
                 .uid(Uids.LEGACY_WINDOW_SUMMARIES);
 
-        SingleOutputStreamOperator<AlertTriggered> evaluated = keyed(carried)
+        SingleOutputStreamOperator<AlertEvent> evaluated = keyed(carried)
                 .connect(control.broadcast())
-                .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertTriggered.class),
+                .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertEvent.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
                                 rules)))
                 .uid(Uids.EVALUATOR);
 
-        DataStream<AlertTriggered> alerts =
+        DataStream<AlertEvent> alerts =
                 evaluated.union(sustainedOverheat(evaluated.getSideOutput(AssetEvaluator.WINDOWS), config.rules()));
 
         alerts
@@ -145,12 +146,12 @@ public final class AlertJob {
     }
 
     /** The one CEP operator of SUSTAINED_OVERHEAT: each summary carries the count its window's rule asks for. */
-    private static DataStream<AlertTriggered> sustainedOverheat(DataStream<WindowSummary> windows, RuleBook baseline) {
+    private static DataStream<AlertEvent> sustainedOverheat(DataStream<WindowSummary> windows, RuleBook baseline) {
         return CEP
                 .pattern(DataStreamUtils.reinterpretAsKeyedStream(windows, WindowSummary::getAssetId, Types.STRING),
                         SustainedOverheatMatch.pattern(baseline))
                 .inProcessingTime()
-                .process(new SustainedOverheatMatch(baseline), AvroType.forRecord(AlertTriggered.class))
+                .process(new SustainedOverheatMatch(baseline), AvroType.forRecord(AlertEvent.class))
                 .uid(Uids.SUSTAINED_OVERHEAT_RULE)
                 .name("Rule: SUSTAINED_OVERHEAT (CEP, adjacent hot windows)");
     }

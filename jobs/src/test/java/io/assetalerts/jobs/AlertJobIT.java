@@ -86,7 +86,7 @@ class AlertJobIT {
 
         start(t.args(KAFKA, "seed"));
 
-        List<AlertTriggered> alerts = alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT));
+        List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT));
         assertThat(alerts).singleElement().satisfies(a -> {
             assertThat(a.getAssetId()).isEqualTo("TURBINE-101");
             assertThat(a.getSeverity()).isEqualTo("HIGH");
@@ -110,7 +110,7 @@ class AlertJobIT {
 
         start(t.args(KAFKA, "alo", "--delivery-guarantee", "at-least-once"));
 
-        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT))).singleElement().satisfies(a ->
+        assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).singleElement().satisfies(a ->
                 assertThat(a.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-101",
                         "TEMPERATURE_THRESHOLD", T0.plusSeconds(1).toEpochMilli())));
     }
@@ -139,7 +139,7 @@ class AlertJobIT {
                 reading(tel, "TURBINE-101", "tick", T0.plusSeconds(120), 90.0)));
 
         JobClient job = start(t.args(KAFKA, "dlq", "--unknown-asset-grace", "20s"));
-        List<AlertTriggered> first = alerts(KAFKA.readCommitted(t.alerts(), 2, TIMEOUT));
+        List<AlertTriggered> first = alerts(KAFKA.readCommittedAlerts(t.alerts(), 2, TIMEOUT));
         assertThat(first).extracting(a -> a.getEventIds().get(0)).containsExactly("ok-1", "ok-3");
 
         // event time is now past T0 + 110 s: a reading from T0 is late; a new episode still alerts
@@ -148,7 +148,7 @@ class AlertJobIT {
                 reading(tel, "TURBINE-101", "ok-4", T0.plusSeconds(200), 99.0),
                 reading(tel, "TURBINE-101", "ok-5", T0.plusSeconds(201), 110.0),
                 reading(tel, "TURBINE-101", "tick-2", T0.plusSeconds(300), 90.0)));
-        List<AlertTriggered> all = alerts(KAFKA.readCommitted(t.alerts(), 3, TIMEOUT));
+        List<AlertTriggered> all = alerts(KAFKA.readCommittedAlerts(t.alerts(), 3, TIMEOUT));
         assertThat(all).extracting(a -> a.getEventIds().get(0)).containsExactly("ok-1", "ok-3", "ok-5");
 
         List<DeadLetter> dlq = deadLetters(KAFKA.consumeUntil(t.dlq(), records -> records.size() >= 7, TIMEOUT));
@@ -193,14 +193,14 @@ class AlertJobIT {
             assertThat(d.getPartition()).isEqualTo(1);
             assertThat(d.getPayload()).contains("2999-01-01T00:00:00Z");
         });
-        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getEventIds)
+        assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getEventIds)
                 .containsExactly(List.of("hot-1"));
 
         // partition 1 has been idle since; partition 0 goes on, and its readings are still on time
         KAFKA.produce(tel, List.of(
                 new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "hot-2", T0.plusSeconds(40), 103.0)),
                 new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "cool-2", T0.plusSeconds(70), 20))));
-        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 2, TIMEOUT))).extracting(AlertTriggered::getEventIds)
+        assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 2, TIMEOUT))).extracting(AlertTriggered::getEventIds)
                 .containsExactly(List.of("hot-1"), List.of("hot-2"));
         assertThat(deadLetters(KAFKA.readCommitted(t.dlq(), 1, TIMEOUT))).extracting(DeadLetter::getReason)
                 .containsExactly("FUTURE_TIMESTAMP");
@@ -219,7 +219,7 @@ class AlertJobIT {
         KAFKA.produce(t.telemetry(), List.of(reading(t.telemetry(), "TURBINE-101", "hot", T0, 120.0)));
         KAFKA.produce(t.telemetry(), ticks(t.telemetry(), 2, "TURBINE-101", T0.plusSeconds(30)));
 
-        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT)))
+        assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT)))
                 .singleElement().satisfies(a -> assertThat(a.getEventIds()).containsExactly("hot"));
     }
 
@@ -254,14 +254,14 @@ class AlertJobIT {
         expected += assets.size();
 
         start(t.args(KAFKA, "first"));
-        List<AlertTriggered> first = alerts(KAFKA.readCommitted(t.alerts(), expected, TIMEOUT));
+        List<AlertTriggered> first = alerts(KAFKA.readCommittedAlerts(t.alerts(), expected, TIMEOUT));
         cancelJobs();
         jobs.clear();
 
         String replayAlerts = t.id() + ".replay.alert.events";
         KAFKA.createTopic(replayAlerts, 1);
         start(t.args(KAFKA, "replay", "--alert-topic", replayAlerts, "--parallelism", "3"));
-        List<AlertTriggered> replay = alerts(KAFKA.readCommitted(replayAlerts, expected, TIMEOUT));
+        List<AlertTriggered> replay = alerts(KAFKA.readCommittedAlerts(replayAlerts, expected, TIMEOUT));
 
         assertThat(first).hasSize(expected);
         assertThat(first).filteredOn(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).hasSize(assets.size());

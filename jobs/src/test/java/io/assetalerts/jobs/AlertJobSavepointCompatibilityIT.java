@@ -84,7 +84,7 @@ class AlertJobSavepointCompatibilityIT {
         JobClient job = env.executeAsync(AlertJobConfig.JOB_NAME);
         try {
             // in any order: at parallelism 2 the alerts of different assets come from different subtasks
-            List<AlertTriggered> alerts = KAFKA.readCommitted(fixture.alerts(), 3, TIMEOUT).stream()
+            List<AlertTriggered> alerts = KAFKA.readCommittedAlerts(fixture.alerts(), 3, TIMEOUT).stream()
                     .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
                     .toList();
             assertThat(alerts).extracting(a -> a.getAssetId() + " " + a.getEventIds() + " " + a.getAssetType()

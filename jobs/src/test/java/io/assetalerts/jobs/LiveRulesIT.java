@@ -83,7 +83,7 @@ class LiveRulesIT {
                 reading(t.telemetry(), "TURBINE-1", "cool", T0.plusSeconds(2), 80.0),
                 reading(t.telemetry(), "TURBINE-1", "progress", T0.plusSeconds(10), 80.0)));
         JobClient job = track(AlertJob.start(t.args(KAFKA, "live")));
-        assertThat(alerts(KAFKA.readCommitted(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getRuleVersion)
+        assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getRuleVersion)
                 .containsExactly(0L);
 
         // published ahead of event time (the watermark is at about T0+5s), with a bad record behind it
@@ -100,7 +100,7 @@ class LiveRulesIT {
                 reading(t.telemetry(), "TURBINE-1", "cool-again", T0.plusSeconds(31), 85.0),
                 reading(t.telemetry(), "TURBINE-1", "tick", T0.plusSeconds(60), 20.0)));
 
-        List<AlertTriggered> alerts = alerts(KAFKA.readCommitted(t.alerts(), 2, TIMEOUT));
+        List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 2, TIMEOUT));
         assertThat(alerts).extracting(a -> a.getEventIds().get(0), AlertTriggered::getThreshold,
                         AlertTriggered::getRuleVersion, AlertTriggered::getRuleScope)
                 .containsExactly(
@@ -161,7 +161,7 @@ class LiveRulesIT {
                 reading(t.telemetry(), "TURBINE-1", "m2b", T0.plusSeconds(160), 95.0),
                 reading(t.telemetry(), "TURBINE-1", "tick", T0.plusSeconds(300), 20.0)));
         JobClient last = track(restore(t, "three-again", second, "--rules", threeCounts.toString()));
-        List<AlertTriggered> alerts = alerts(KAFKA.readCommitted(t.alerts(), 3, TIMEOUT));
+        List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 3, TIMEOUT));
         assertThat(alerts).filteredOn(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).singleElement().satisfies(a -> {
             assertThat(a.getAssetId()).isEqualTo("TURBINE-1");
             assertThat(a.getEventIds()).containsExactly("m0a", "m0b", "m1a", "m1b", "m2a", "m2b");
@@ -172,14 +172,14 @@ class LiveRulesIT {
     private String savepointAfterAlerts(AlertJobTopics t, String run, int alerts, Path dir, String... flags)
             throws Exception {
         JobClient job = track(AlertJob.start(t.args(KAFKA, run, flags)));
-        KAFKA.readCommitted(t.alerts(), alerts, TIMEOUT);
+        KAFKA.readCommittedAlerts(t.alerts(), alerts, TIMEOUT);
         return job.stopWithSavepoint(false, dir.resolve(run).toUri().toString(), SavepointFormatType.CANONICAL).get();
     }
 
     private String restoreAndSavepointAfterAlerts(AlertJobTopics t, String run, String savepoint, int alerts, Path dir,
             String... flags) throws Exception {
         JobClient job = track(restore(t, run, savepoint, flags));
-        KAFKA.readCommitted(t.alerts(), alerts, TIMEOUT);
+        KAFKA.readCommittedAlerts(t.alerts(), alerts, TIMEOUT);
         return job.stopWithSavepoint(false, dir.resolve(run).toUri().toString(), SavepointFormatType.CANONICAL).get();
     }
 

@@ -188,7 +188,7 @@ class OperationsE2EIT {
 
     private static List<AlertTriggered> alertsAtLeast(AlertJobTopics t, int count) {
         List<AlertTriggered> alerts = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : KAFKA.readCommitted(t.alerts(), count, TIMEOUT)) {
+        for (ConsumerRecord<String, String> r : KAFKA.readCommittedAlerts(t.alerts(), count, TIMEOUT)) {
             alerts.add(EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value());
         }
         return alerts;

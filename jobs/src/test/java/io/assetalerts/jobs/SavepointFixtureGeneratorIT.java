@@ -60,7 +60,7 @@ class SavepointFixtureGeneratorIT {
         KAFKA.produce(fixture.telemetry(), fixture.readingsBefore());
         JobClient job = AlertJob.start(fixture.args(KAFKA, 1));
 
-        List<String> alerts = KAFKA.readCommitted(fixture.alerts(), 2, TIMEOUT).stream()
+        List<String> alerts = KAFKA.readCommittedAlerts(fixture.alerts(), 2, TIMEOUT).stream()
                 .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
                 .map(AlertTriggered::getEventIds).map(Object::toString).toList();
         assertThat(alerts).containsExactly("[t7-1]", "[p3-1]");

@@ -166,7 +166,7 @@ class TelemetryIngestJobIT {
                 "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--idleness", "1s",
                 "--parallelism", "1"));
 
-        List<AlertTriggered> alerts = KAFKA.readCommitted(t.alerts(), 2, TIMEOUT).stream()
+        List<AlertTriggered> alerts = KAFKA.readCommittedAlerts(t.alerts(), 2, TIMEOUT).stream()
                 .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
         assertThat(alerts).extracting(a -> a.getEventIds().get(0)).containsExactly(
                 InboundDeserializer.eventId("TURBINE-101", T0.plusSeconds(1)),

@@ -13,7 +13,9 @@ import java.util.Map;
 
 import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.TelemetryReceived;
@@ -102,12 +104,13 @@ class DifferentialIT {
         }
         KAFKA.produce(telemetry, records);
 
-        List<AlertTriggered> expected = ReferenceModel.alerts(fleet.registrations, input, versions);
+        ReferenceModel.Events events = ReferenceModel.events(fleet.registrations, input, versions);
+        List<AlertTriggered> expected = events.alerts();
         LOG.info("fleet {}: {} assets, {} readings ({} duplicates), {} rule versions, {} expected alerts ({} sustained,"
-                + " {} by a published version)", seed, fleet.registrations.size(), fleet.arrivals.size(),
+                + " {} by a published version), {} expected resolves", seed, fleet.registrations.size(), fleet.arrivals.size(),
                 fleet.duplicates, fleet.ruleChanges.size(), expected.size(),
                 expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count(),
-                expected.stream().filter(a -> a.getRuleVersion() > 0).count());
+                expected.stream().filter(a -> a.getRuleVersion() > 0).count(), events.resolved().size());
         assertThat(expected).as("the fleet exercises both rules")
                 .anyMatch(a -> a.getRule().equals("SUSTAINED_OVERHEAT"))
                 .anyMatch(a -> a.getRule().equals("TEMPERATURE_THRESHOLD"))
@@ -123,10 +126,17 @@ class DifferentialIT {
                     "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                     "--parallelism", Integer.toString(parallelism));
             try {
-                List<AlertTriggered> actual = KAFKA.readCommitted(alerts, expected.size(), Duration.ofMinutes(3))
-                        .stream().map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
+                List<ConsumerRecord<String, String>> written = KAFKA.readCommittedEvents(alerts, expected.size(),
+                        events.resolved().size(), Duration.ofMinutes(3));
+                List<AlertTriggered> actual = written.stream().filter(KafkaBrokerExtension::isAlert)
+                        .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
+                        .toList();
+                List<AlertResolved> resolved = written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
+                        .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value())
                         .toList();
                 assertThat(actual).as("alerts at parallelism %d", parallelism).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(resolved).as("resolves at parallelism %d", parallelism)
+                        .containsExactlyInAnyOrderElementsOf(events.resolved());
             } finally {
                 job.cancel().get();
             }

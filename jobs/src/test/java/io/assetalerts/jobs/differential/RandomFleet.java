@@ -26,7 +26,7 @@ final class RandomFleet {
     static final String[] TYPES = {"TURBINE", "PUMP", "TRANSFORMER"};
     static final String RULES_YAML = """
             assetTypes:
-              PUMP: {critical: 80, warn: 70}
+              PUMP: {critical: 80, warn: 70, clear: 75, clearDelay: 20s}
               TRANSFORMER: {critical: 90, warn: 75, window: 30s, windows: 4}
             """;
 
@@ -126,8 +126,12 @@ final class RandomFleet {
             long effectiveFrom = START.toEpochMilli() + random.nextInt(minutes * 60) * 1000L;
             ThresholdParameters threshold = null;
             if (random.nextBoolean()) {
+                Double critical = random.nextBoolean() ? base.critical() - 8 + random.nextInt(12) : null;
+                String[] delays = {"0s", "10s", "30s", "1 min"};
                 threshold = new ThresholdParameters(random.nextInt(6) == 0 ? Boolean.valueOf(random.nextBoolean()) : null,
-                        random.nextBoolean() ? base.critical() - 8 + random.nextInt(12) : null);
+                        critical,
+                        random.nextInt(3) == 0 ? (critical != null ? critical : base.critical()) - random.nextInt(7) : null,
+                        random.nextInt(3) == 0 ? delays[random.nextInt(delays.length)] : null);
             }
             SustainedOverheatParameters sustained = null;
             if (random.nextBoolean() || threshold == null) {

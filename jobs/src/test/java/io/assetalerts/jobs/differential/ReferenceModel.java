@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
@@ -35,12 +36,24 @@ final class ReferenceModel {
         return alerts(registrations, arrivals, new RuleVersions(rules));
     }
 
+    /** What a finished input gives on alert.events: the alerts raised, and the ends of their episodes. */
+    record Events(List<AlertTriggered> alerts, List<AlertResolved> resolved) {
+    }
+
+    static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals,
+            RuleVersions rules) {
+        return events(registrations, arrivals, rules).alerts();
+    }
+
     /**
      * With rule versions: each reading judged by the threshold in force at its timestamp, each window by the rule in
      * force at its start ({@link RuleVersions}, unit-tested on its own; here the windows and episodes are the model's).
      */
-    static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals,
-            RuleVersions rules) {
+    /**
+     * The whole input is known, so event time passes everything at the end: an end still pending then (a clear delay
+     * running, an alerted streak whose next window never came) happens.
+     */
+    static Events events(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals, RuleVersions rules) {
         Map<String, AssetRegistered> assets = new HashMap<>();
         registrations.forEach(a -> assets.put(a.getAssetId(), a));
         Set<String> seen = new HashSet<>();
@@ -50,32 +63,40 @@ final class ReferenceModel {
                 byAsset.computeIfAbsent(r.getAssetId(), k -> new ArrayList<>()).add(r);
             }
         }
-        List<AlertTriggered> alerts = new ArrayList<>();
+        Events events = new Events(new ArrayList<>(), new ArrayList<>());
         byAsset.forEach((assetId, readings) -> {
             readings.sort(Comparator.comparing(TelemetryReceived::getTimestamp).thenComparing(TelemetryReceived::getEventId));
             AssetRegistered asset = assets.get(assetId);
-            alerts.addAll(threshold(readings, asset, rules));
-            alerts.addAll(sustained(readings, asset, rules));
+            threshold(readings, asset, rules, events);
+            sustained(readings, asset, rules, events);
         });
-        return alerts;
+        return events;
     }
 
-    private static List<AlertTriggered> threshold(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules) {
-        List<AlertTriggered> alerts = new ArrayList<>();
+    private static void threshold(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules,
+            Events events) {
         ThresholdEpisode state = null;
         for (TelemetryReceived r : readings) {
             ThresholdRule.Step step = ThresholdRule.apply(state, r, asset.getAssetType(), asset.getLocation(),
                     rules.threshold(asset.getAssetId(), asset.getAssetType(), r.getTimestamp().toEpochMilli()));
             state = step.next();
+            if (step.resolved() != null) {
+                events.resolved().add(step.resolved());
+            }
             if (step.alert() != null) {
-                alerts.add(step.alert());
+                events.alerts().add(step.alert());
             }
         }
-        return alerts;
+        if (state != null && state.getInBreach() && state.getClearAt() >= 0) {
+            events.resolved().add(ThresholdRule.expire(state, asset.getAssetId(), asset.getAssetType(),
+                    asset.getLocation(), state.getClearAt(),
+                    rules.threshold(asset.getAssetId(), asset.getAssetType(), state.getClearAt())));
+        }
     }
 
     /** One asset's windows, one after the other: a reading at or past the open window's end closes it. */
-    private static List<AlertTriggered> sustained(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules) {
+    private static void sustained(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules,
+            Events events) {
         List<List<TelemetryReceived>> contents = new ArrayList<>();
         List<RuleVersions.Window> windows = new ArrayList<>();
         long previousEnd = -1;
@@ -91,10 +112,11 @@ final class ReferenceModel {
             }
             contents.get(contents.size() - 1).add(r);
         }
-        List<AlertTriggered> alerts = new ArrayList<>();
         List<WindowSummary> streak = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
             RuleVersions.Window w = windows.get(i);
+            boolean alerted = !streak.isEmpty() && streak.size() >= streak.get(0).getRule().getWindowCount();
+            long lastHotEnd = streak.isEmpty() ? -1 : streak.get(streak.size() - 1).getWindowEnd();
             double sum = 0;
             double max = Double.NEGATIVE_INFINITY;
             List<String> ids = new ArrayList<>();
@@ -106,6 +128,9 @@ final class ReferenceModel {
             int count = contents.get(i).size();
             boolean hot = w.rule().getEnabled() && sum / count > w.rule().getWarn();
             boolean adjacent = !streak.isEmpty() && streak.get(streak.size() - 1).getWindowEnd() == w.start();
+            if (alerted && !(hot && adjacent)) {
+                events.resolved().add(end(asset, streak, lastHotEnd, adjacent));
+            }
             if (!hot) {
                 streak.clear();
                 continue;
@@ -118,9 +143,18 @@ final class ReferenceModel {
                     .setCount(count).setSum(sum).setMax(max).setHot(true).setContinuesHotStreak(adjacent)
                     .setEventIds(ids).setRule(w.rule()).build());
             if (streak.size() == streak.get(0).getRule().getWindowCount()) {
-                alerts.add(SustainedOverheatRule.alert(streak, streak.get(0).getRule()));
+                events.alerts().add(SustainedOverheatRule.alert(streak, streak.get(0).getRule()));
             }
         }
-        return alerts;
+        if (!streak.isEmpty() && streak.size() >= streak.get(0).getRule().getWindowCount()) {
+            events.resolved().add(end(asset, streak, streak.get(streak.size() - 1).getWindowEnd(), false));
+        }
+    }
+
+    /** An alerted streak ends at its last hot window: a cool window right after it, or none (a gap). */
+    private static AlertResolved end(AssetRegistered asset, List<WindowSummary> streak, long lastHotEnd, boolean cool) {
+        double peak = streak.stream().mapToDouble(WindowSummary::getMax).max().orElseThrow();
+        return SustainedOverheatRule.resolved(asset.getAssetId(), asset.getAssetType(), asset.getLocation(),
+                streak.get(0).getWindowStart(), lastHotEnd, peak, streak.get(0).getRule(), cool);
     }
 }

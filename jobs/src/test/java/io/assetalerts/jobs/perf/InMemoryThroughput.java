@@ -40,7 +40,7 @@ public final class InMemoryThroughput {
         long perSplit = (readings + parallelism - 1) / parallelism;
         DataGeneratorSource<Inbound> telemetry = new DataGeneratorSource<>(
                 i -> reading(i, perSplit, assets, parallelism), readings, AvroType.forRecord(Inbound.class));
-        Sink<io.assetalerts.schemas.AlertTriggered> alerts = new DiscardingSink<>();
+        Sink<io.assetalerts.schemas.state.AlertEvent> alerts = new DiscardingSink<>();
         Sink<io.assetalerts.schemas.DeadLetter> dlq = new DiscardingSink<>();
         DataGeneratorSource<Inbound> noRuleChanges = new DataGeneratorSource<>(
                 i -> Inbound.newBuilder().build(), 0, AvroType.forRecord(Inbound.class));

@@ -185,6 +185,41 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /**
+     * The AlertTriggered records of an alert topic (which also carries AlertResolved, issue 13): reads committed records
+     * until at least {@code expectedAlerts} AlertTriggered arrived, then two more seconds, and returns those.
+     */
+    public List<ConsumerRecord<String, String>> readCommittedAlerts(String topic, int expectedAlerts, Duration timeout) {
+        return readCommittedEvents(topic, expectedAlerts, 0, timeout).stream().filter(KafkaBrokerExtension::isAlert)
+                .toList();
+    }
+
+    /**
+     * Every committed record of an alert topic, once at least {@code alerts} AlertTriggered and {@code resolved}
+     * AlertResolved arrived (then two more seconds), in topic order per partition.
+     */
+    public List<ConsumerRecord<String, String>> readCommittedEvents(String topic, int alerts, int resolved,
+            Duration timeout) {
+        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            java.util.function.Predicate<List<ConsumerRecord<String, String>>> done = r ->
+                    r.stream().filter(KafkaBrokerExtension::isAlert).count() >= alerts
+                            && r.stream().filter(x -> !isAlert(x)).count() >= resolved;
+            pollUntil(consumer, records, done, timeout);
+            if (!done.test(records)) {
+                throw new AssertionError("after " + timeout + ", " + alerts + " AlertTriggered and " + resolved
+                        + " AlertResolved were expected on " + topic + "; " + describe(records));
+            }
+            pollUntil(consumer, records, r -> false, EXTRAS_GRACE);
+            return records;
+        }
+    }
+
+    /** An AlertTriggered (the seed's alerts carry no eventType), not an AlertResolved. */
+    public static boolean isAlert(ConsumerRecord<String, String> record) {
+        return !record.value().contains("\"eventType\":\"AlertResolved\"");
+    }
+
+    /**
      * Waits until consumer group {@code groupId} has committed offsets summing to at least {@code records} on
      * {@code topic}: a Flink job commits on checkpoint completion, so its operators have then processed those
      * records. Fails after {@code timeout}.

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
@@ -71,6 +72,7 @@ public final class EventJson {
     private static final String TELEMETRY_RECEIVED = "TelemetryReceived";
     private static final String ALERT_TRIGGERED = "AlertTriggered";
     private static final String RULE_SET = "RuleSet";
+    private static final String ALERT_RESOLVED = "AlertResolved";
 
     /** The most adjacent hot windows a SUSTAINED_OVERHEAT rule may ask for (one CEP pattern serves 1..this). */
     public static final int MAX_WINDOW_COUNT = io.assetalerts.udfs.rules.RuleSettings.MAX_WINDOW_COUNT;
@@ -80,7 +82,7 @@ public final class EventJson {
 
     private static final Set<String> RULE_SET_FIELDS =
             Set.of("eventType", "scope", "version", "effectiveFrom", "temperatureThreshold", "sustainedOverheat");
-    private static final Set<String> THRESHOLD_FIELDS = Set.of("enabled", "critical");
+    private static final Set<String> THRESHOLD_FIELDS = Set.of("enabled", "critical", "clear", "clearDelay");
     private static final Set<String> SUSTAINED_FIELDS = Set.of("enabled", "warn", "windowSize", "windowCount");
 
     private static final int MAX_QUOTED_CHARS = 40;
@@ -185,6 +187,71 @@ public final class EventJson {
         }
     }
 
+    /** Decodes an alert's end as written to {@code alert.events}. */
+    public static Decoded<AlertResolved> decodeAlertResolved(byte[] utf8) {
+        try {
+            ObjectNode json = parseObject(utf8);
+            requireEventType(json, ALERT_RESOLVED);
+            return Decoded.ok(AlertResolved.newBuilder()
+                    .setAlertId(required(json, "alertId", EventJson::id))
+                    .setEventType(ALERT_RESOLVED)
+                    .setAssetId(required(json, "assetId", EventJson::id))
+                    .setRule(required(json, "rule", EventJson::id))
+                    .setSeverity(required(json, "severity", EventJson::id))
+                    .setReason(required(json, "reason", EventJson::string))
+                    .setAssetType(optional(json, "assetType", EventJson::id))
+                    .setLocation(optional(json, "location", EventJson::string))
+                    .setEpisodeStart(required(json, "episodeStart", EventJson::timestamp))
+                    .setTimestamp(required(json, "timestamp", EventJson::timestamp))
+                    .setDurationMillis(required(json, "durationMillis", EventJson::longNumber))
+                    .setPeakTemperature(optional(json, "peakTemperature", EventJson::temperature))
+                    .setRuleVersion(optional(json, "ruleVersion", EventJson::longNumber))
+                    .setRuleScope(optional(json, "ruleScope", EventJson::string))
+                    .build());
+        } catch (Rejection r) {
+            return r.toDecoded();
+        }
+    }
+
+    /** The {@code eventType} of a record of {@code alert.events}: AlertTriggered (also when absent, as the seed wrote) or AlertResolved. */
+    public static String alertEventType(byte[] utf8) {
+        try {
+            String eventType = optional(parseObject(utf8), "eventType", EventJson::string);
+            return eventType == null ? ALERT_TRIGGERED : eventType;
+        } catch (Rejection r) {
+            return null;
+        }
+    }
+
+    public static byte[] encode(AlertResolved resolved) {
+        return write(json -> {
+            writeString(json, "alertId", resolved.getAlertId());
+            writeString(json, "eventType", resolved.getEventType());
+            writeString(json, "assetId", resolved.getAssetId());
+            writeString(json, "rule", resolved.getRule());
+            writeString(json, "severity", resolved.getSeverity());
+            writeString(json, "reason", resolved.getReason());
+            if (resolved.getAssetType() != null) {
+                writeString(json, "assetType", resolved.getAssetType());
+            }
+            if (resolved.getLocation() != null) {
+                writeString(json, "location", resolved.getLocation());
+            }
+            writeTimestamp(json, "episodeStart", resolved.getEpisodeStart());
+            writeTimestamp(json, "timestamp", resolved.getTimestamp());
+            json.writeNumberField("durationMillis", resolved.getDurationMillis());
+            if (resolved.getPeakTemperature() != null) {
+                writeNumber(json, "peakTemperature", resolved.getPeakTemperature());
+            }
+            if (resolved.getRuleVersion() != null) {
+                json.writeNumberField("ruleVersion", resolved.getRuleVersion());
+            }
+            if (resolved.getRuleScope() != null) {
+                writeString(json, "ruleScope", resolved.getRuleScope());
+            }
+        });
+    }
+
     public static Decoded<DeadLetter> decodeDeadLetter(byte[] utf8) {
         try {
             ObjectNode json = parseObject(utf8);
@@ -241,6 +308,11 @@ public final class EventJson {
                     .build();
             Double critical = rules.getTemperatureThreshold() == null ? null : rules.getTemperatureThreshold().getCritical();
             Double warn = rules.getSustainedOverheat() == null ? null : rules.getSustainedOverheat().getWarn();
+            Double clear = rules.getTemperatureThreshold() == null ? null : rules.getTemperatureThreshold().getClear();
+            if (critical != null && clear != null && clear > critical) {
+                throw new Rejection(INVALID_VALUE, "field 'temperatureThreshold.clear' (" + clear
+                        + ") must be at or below 'temperatureThreshold.critical' (" + critical + ")");
+            }
             if (critical != null && warn != null && warn >= critical) {
                 throw new Rejection(INVALID_VALUE, "field 'sustainedOverheat.warn' (" + warn
                         + ") must be below 'temperatureThreshold.critical' (" + critical + ")");
@@ -265,6 +337,8 @@ public final class EventJson {
         return ThresholdParameters.newBuilder()
                 .setEnabled(optional(json, field + ".enabled", "enabled", EventJson::bool))
                 .setCritical(optional(json, field + ".critical", "critical", EventJson::temperature))
+                .setClear(optional(json, field + ".clear", "clear", EventJson::temperature))
+                .setClearDelay(optional(json, field + ".clearDelay", "clearDelay", EventJson::clearDelay))
                 .build();
     }
 
@@ -326,6 +400,22 @@ public final class EventJson {
         return text;
     }
 
+    /** How long readings must stay at or below clear: a duration from 0 to 1 day, in whole milliseconds. */
+    private static String clearDelay(String field, JsonNode value) {
+        String text = string(field, value);
+        java.time.Duration delay;
+        try {
+            delay = TimeUtils.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be a duration like \"1 min\" or \"0s\", got "
+                    + quote(text));
+        }
+        if (delay.isNegative() || delay.compareTo(MAX_WINDOW_SIZE) > 0) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be from 0s to 1 d, got " + quote(text));
+        }
+        return text;
+    }
+
     private static Integer windowCount(String field, JsonNode value) {
         int count = intNumber(field, value);
         if (count < 1 || count > MAX_WINDOW_COUNT) {
@@ -349,6 +439,12 @@ public final class EventJson {
                 }
                 if (threshold.getCritical() != null) {
                     writeNumber(json, "critical", threshold.getCritical());
+                }
+                if (threshold.getClear() != null) {
+                    writeNumber(json, "clear", threshold.getClear());
+                }
+                if (threshold.getClearDelay() != null) {
+                    writeString(json, "clearDelay", threshold.getClearDelay());
                 }
                 json.writeEndObject();
             }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.state.AssetRules;
@@ -72,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * name and layout), held timestamps are moved from their old state, and the threshold episode and the open window
  * arrive on the reading itself, put there by {@link LegacyStateCarrier}s.
  */
-public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, Control, AlertTriggered> {
+public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, Control, AlertEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssetEvaluator.class);
 
@@ -127,6 +129,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter released;
     private transient Counter expired;
     private transient Counter thresholdAlerts;
+    private transient Counter thresholdResolved;
+    private transient Counter sustainedResolved;
     private transient AssetRegistry registry;
 
     public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook baseline,
@@ -153,6 +157,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         released = metrics.counter(METRIC_RELEASED);
         expired = metrics.counter(METRIC_EXPIRED);
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
+        thresholdResolved = AlertMetrics.resolvedCounter(metrics, ThresholdRule.NAME);
+        sustainedResolved = AlertMetrics.resolvedCounter(metrics, SustainedOverheatRule.NAME);
         registry = new AssetRegistry(metrics);
         rules = new RuleVersions(baseline);
         ruleChanges = metrics.counter(METRIC_RULE_CHANGES);
@@ -166,7 +172,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     @Override
-    public void processBroadcastElement(Control control, Context ctx, Collector<AlertTriggered> out)
+    public void processBroadcastElement(Control control, Context ctx, Collector<AlertEvent> out)
             throws Exception {
         if (control.getAsset() != null) {
             registry.register(control.getAsset(), ctx.getBroadcastState(ASSETS));
@@ -219,7 +225,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     @Override
-    public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertTriggered> out) throws Exception {
+    public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
         registry.countOnce(ctx.getBroadcastState(ASSETS));
         loadRules(ctx.getBroadcastState(RULES).immutableEntries());
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
@@ -234,7 +240,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * them on hold.
      */
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
+    public void onTimer(long time, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         loadRules(ctx.getBroadcastState(RULES).immutableEntries());
         long watermark = ctx.timerService().currentWatermark();
         AssetRules state = ruleState.value();
@@ -261,6 +267,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 due.addAll(sorted(batch));
             }
             changed |= evaluate(due, state, asset, time, ctx, out);
+            changed |= settle(state, asset, time, ctx, out);
         } else {
             changed |= expireHeld(state, watermark, ctx);
             if (batch != null) {
@@ -278,7 +285,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * read) and only read when the window closes, so the rule state stays small.
      */
     private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long time,
-            OnTimerContext ctx, Collector<AlertTriggered> out) throws Exception {
+            OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         WindowAccumulator window = state.getWindow();
         boolean windowDue = isOpen(window) && window.getWindowEnd() - 1 <= time;
         if (due.isEmpty() && !windowDue) {
@@ -294,9 +301,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                     asset.getLocation(), rules.threshold(ctx.getCurrentKey(), type,
                             r.getEvent().getTimestamp().toEpochMilli()));
             state.setThreshold(threshold.next());
+            resolved(threshold.resolved(), out);
             if (threshold.alert() != null) {
                 thresholdAlerts.inc();
-                out.collect(threshold.alert());
+                out.collect(AlertEvent.newBuilder().setTriggered(threshold.alert()).build());
+            }
+            if (threshold.timerAt() >= 0) {
+                ctx.timerService().registerEventTimeTimer(threshold.timerAt());
             }
             window = state.getWindow();
             if (!idsInMemory && r.getEvent().getTimestamp().toEpochMilli() >= window.getWindowEnd()) {
@@ -308,6 +319,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             if (step.closed() != null) {
                 ctx.output(WINDOWS, step.closed());
             }
+            resolved(step.resolved(), out);
             state.setWindow(step.open());
             if (step.opened()) {
                 ctx.timerService().registerEventTimeTimer(step.open().getWindowEnd() - 1);
@@ -322,10 +334,15 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 loadEventIds(window);
                 idsInMemory = true;
             }
-            WindowSummary closed = SustainedOverheatRule.close(window, ctx.getCurrentKey(), rules);
-            ctx.output(WINDOWS, closed);
-            window = SustainedOverheatRule.afterClose(closed);
+            SustainedOverheatRule.Closed closed = SustainedOverheatRule.closeWindow(window, ctx.getCurrentKey(), rules);
+            ctx.output(WINDOWS, closed.summary());
+            resolved(closed.resolved(), out);
+            window = closed.next();
             state.setWindow(window);
+            if (SustainedOverheatRule.alerted(window)) {
+                // the window that would continue the episode: if event time passes its end with no reading, a gap
+                ctx.timerService().registerEventTimeTimer(nextWindowEnd(window, ctx.getCurrentKey()) - 1);
+            }
         }
         if (isOpen(window)) {
             if (idsInMemory) {
@@ -338,6 +355,50 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             windowEventIds.clear();
         }
         return true;
+    }
+
+    /**
+     * Ends what event time alone ends, once this timer's readings are evaluated: a threshold episode whose readings
+     * stayed at or below clear for the clear delay, and an alerted sustained episode whose next window never came.
+     */
+    private boolean settle(AssetRules state, AssetRegistered asset, long time, OnTimerContext ctx,
+            Collector<AlertEvent> out) {
+        boolean changed = false;
+        String assetId = ctx.getCurrentKey();
+        AlertResolved thresholdEnd = ThresholdRule.expire(state.getThreshold(), assetId, asset.getAssetType(),
+                asset.getLocation(), time, rules.threshold(assetId, asset.getAssetType(), time));
+        if (thresholdEnd != null) {
+            resolved(thresholdEnd, out);
+            state.setThreshold(ThresholdRule.idle());
+            changed = true;
+        }
+        WindowAccumulator window = state.getWindow();
+        if (window != null && !isOpen(window) && SustainedOverheatRule.alerted(window)) {
+            AlertResolved gap = SustainedOverheatRule.expireGap(window, assetId, time, nextWindowEnd(window, assetId));
+            if (gap != null) {
+                resolved(gap, out);
+                state.setWindow(SustainedOverheatRule.withoutStreak(window));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** The end of the window that would start where the asset's last closed window ended. */
+    private long nextWindowEnd(WindowAccumulator window, String assetId) {
+        long end = window.getPreviousWindowEnd();
+        return rules.openWindow(assetId, window.getAssetType(), end, end).end();
+    }
+
+    private void resolved(AlertResolved resolved, Collector<AlertEvent> out) {
+        if (resolved != null) {
+            resolvedCounter(resolved.getRule()).inc();
+            out.collect(AlertEvent.newBuilder().setResolved(resolved).build());
+        }
+    }
+
+    private Counter resolvedCounter(String rule) {
+        return rule.equals(ThresholdRule.NAME) ? thresholdResolved : sustainedResolved;
     }
 
     private static boolean isOpen(WindowAccumulator window) {
@@ -471,7 +532,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * the first release's layout, so that a job that never restored such a savepoint never looks for them.
      */
     public static final class Operator
-            extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> {
+            extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> {
 
         public Operator(AssetEvaluator evaluator) {
             super(evaluator, List.of(ASSETS, RULES));

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.rules.RuleBook;
@@ -34,7 +34,7 @@ import org.apache.flink.util.Collector;
  * <p>The stage names are the first release's, whose pattern had a fixed count: its partial matches restore into this
  * pattern (the NFA's states have the same names) and complete with the count their windows were judged by.
  */
-public class SustainedOverheatMatch extends PatternProcessFunction<WindowSummary, AlertTriggered> {
+public class SustainedOverheatMatch extends PatternProcessFunction<WindowSummary, AlertEvent> {
 
     static final String FIRST = "first-hot-window";
     static final String REST = "adjacent-hot-windows";
@@ -98,13 +98,13 @@ public class SustainedOverheatMatch extends PatternProcessFunction<WindowSummary
     }
 
     @Override
-    public void processMatch(Map<String, List<WindowSummary>> match, Context ctx, Collector<AlertTriggered> out) {
+    public void processMatch(Map<String, List<WindowSummary>> match, Context ctx, Collector<AlertEvent> out) {
         List<WindowSummary> windows = new ArrayList<>(match.get(FIRST));
         windows.addAll(match.getOrDefault(REST, List.of()));
         WindowRule rule = ruleOf(windows.get(0), baseline);
         if (windows.size() == rule.getWindowCount()) {
             alerts.inc();
-            out.collect(SustainedOverheatRule.alert(windows, rule));
+            out.collect(AlertEvent.newBuilder().setTriggered(SustainedOverheatRule.alert(windows, rule)).build());
         }
     }
 }

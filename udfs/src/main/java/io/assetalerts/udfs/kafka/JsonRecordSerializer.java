@@ -3,7 +3,7 @@ package io.assetalerts.udfs.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.codec.DeadLetters;
@@ -34,8 +34,11 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
         return new ProducerRecord<>(topic, null, null, key.apply(element), value.apply(element));
     }
 
-    public static JsonRecordSerializer<AlertTriggered> alerts(String topic) {
-        return new JsonRecordSerializer<>(topic, a -> utf8(a.getAssetId()), a -> EventJson.encode(a));
+    /** AlertTriggered and AlertResolved on one topic, keyed by assetId so an alert and its end share a partition. */
+    public static JsonRecordSerializer<AlertEvent> alerts(String topic) {
+        return new JsonRecordSerializer<>(topic,
+                e -> utf8(e.getTriggered() != null ? e.getTriggered().getAssetId() : e.getResolved().getAssetId()),
+                e -> e.getTriggered() != null ? EventJson.encode(e.getTriggered()) : EventJson.encode(e.getResolved()));
     }
 
     public static JsonRecordSerializer<TelemetryReceived> telemetry(String topic) {

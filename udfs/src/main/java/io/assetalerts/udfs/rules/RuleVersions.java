@@ -56,8 +56,17 @@ public final class RuleVersions {
         return "type:" + assetType;
     }
 
-    /** TEMPERATURE_THRESHOLD as it judges a reading: on or off, its critical value, and which version said so. */
-    public record Threshold(boolean enabled, double critical, long version, String scope) {
+    /**
+     * TEMPERATURE_THRESHOLD as it judges a reading: on or off, its critical value, the clear threshold and delay that
+     * end an episode (hysteresis; a clear above critical counts as critical), and which version said so.
+     */
+    public record Threshold(boolean enabled, double critical, double clear, long clearDelayMillis, long version,
+            String scope) {
+
+        /** Without hysteresis: the first reading at or below critical ends an episode. */
+        public Threshold(boolean enabled, double critical, long version, String scope) {
+            this(enabled, critical, critical, 0, version, scope);
+        }
     }
 
     /** A SUSTAINED_OVERHEAT window: where it starts and ends, and the parameters governing it. */
@@ -124,6 +133,8 @@ public final class RuleVersions {
         RuleSet[] chain = chain(assetId, assetType, at);
         Boolean enabled = null;
         Double critical = null;
+        Double clear = null;
+        String clearDelay = null;
         RuleSet source = null;
         for (RuleSet v : chain) {
             ThresholdParameters p = v == null ? null : v.getTemperatureThreshold();
@@ -133,9 +144,16 @@ public final class RuleVersions {
             source = source == null ? v : source;
             enabled = enabled != null ? enabled : p.getEnabled();
             critical = critical != null ? critical : p.getCritical();
+            clear = clear != null ? clear : p.getClear();
+            clearDelay = clearDelay != null ? clearDelay : p.getClearDelay();
         }
         Threshold base = baselineThreshold(assetType);
-        return new Threshold(enabled == null || enabled, critical != null ? critical : base.critical(),
+        double inForce = critical != null ? critical : base.critical();
+        // an unset clear follows the critical in force (no hysteresis), wherever that critical came from
+        Double baseClear = baseline.forType(assetType).clear();
+        double clearInForce = clear != null ? clear : baseClear != null ? baseClear : inForce;
+        return new Threshold(enabled == null || enabled, inForce, Math.min(clearInForce, inForce),
+                clearDelay != null ? TimeUtils.parseDuration(clearDelay).toMillis() : base.clearDelayMillis(),
                 source == null ? BASELINE_VERSION : source.getVersion(),
                 source == null ? base.scope() : source.getScope());
     }
@@ -204,7 +222,9 @@ public final class RuleVersions {
     }
 
     private Threshold baselineThreshold(String assetType) {
-        return new Threshold(true, baseline.forType(assetType).critical(), BASELINE_VERSION, baselineScope(assetType));
+        RuleSettings settings = baseline.forType(assetType);
+        return new Threshold(true, settings.critical(), settings.clearOrCritical(), settings.clearDelay().toMillis(),
+                BASELINE_VERSION, baselineScope(assetType));
     }
 
     private String baselineScope(String assetType) {

@@ -22,7 +22,8 @@ import org.apache.flink.util.TimeUtils;
 final class RulesFile {
 
     private static final Set<String> TOP_KEYS = Set.of("defaults", "assetTypes");
-    private static final Set<String> SETTING_KEYS = Set.of("critical", "warn", "window", "windows");
+    private static final Set<String> SETTING_KEYS =
+            Set.of("critical", "warn", "window", "windows", "clear", "clearDelay");
 
     private RulesFile() {
     }
@@ -77,31 +78,28 @@ final class RulesFile {
             return inherit;
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("'" + path + "' must be a mapping of critical, warn, window, windows");
+            throw new IllegalArgumentException("'" + path + "' must be a mapping of critical, warn, window, windows, clear, clearDelay");
         }
         checkKeys(node, SETTING_KEYS, path + ".");
-        RuleSettings s = inherit;
-        if (node.has("critical")) {
-            s = s.withCritical(number(node.get("critical"), path + ".critical"));
-        }
-        if (node.has("warn")) {
-            s = s.withWarn(number(node.get("warn"), path + ".warn"));
+        double critical = node.has("critical") ? number(node.get("critical"), path + ".critical") : inherit.critical();
+        double warn = node.has("warn") ? number(node.get("warn"), path + ".warn") : inherit.warn();
+        Double clear = node.has("clear") ? Double.valueOf(number(node.get("clear"), path + ".clear")) : inherit.clear();
+        Duration size = node.has("window") ? duration(node.get("window"), path + ".window") : inherit.windowSize();
+        Duration clearDelay = node.has("clearDelay")
+                ? duration(node.get("clearDelay"), path + ".clearDelay") : inherit.clearDelay();
+        int count = inherit.windowCount();
+        if (node.has("windows")) {
+            JsonNode n = node.get("windows");
+            if (!n.isInt()) {
+                throw new IllegalArgumentException("'" + path + ".windows' must be a whole number, got " + n);
+            }
+            count = n.intValue();
         }
         try {
-            if (node.has("window")) {
-                s = s.withWindowSize(duration(node.get("window"), path + ".window"));
-            }
-            if (node.has("windows")) {
-                JsonNode n = node.get("windows");
-                if (!n.isInt()) {
-                    throw new IllegalArgumentException("'" + path + ".windows' must be a whole number, got " + n);
-                }
-                s = s.withWindowCount(n.intValue());
-            }
+            return new RuleSettings(critical, warn, size, count, clear, clearDelay);
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith("'") ? e : new IllegalArgumentException("'" + path + "': " + e.getMessage());
+            throw new IllegalArgumentException("'" + path + "': " + e.getMessage());
         }
-        return s;
     }
 
     private static void checkKeys(JsonNode node, Set<String> allowed, String prefix) {

@@ -6,7 +6,9 @@ import static io.assetalerts.udfs.functions.Fixtures.at;
 import java.time.Duration;
 import java.util.List;
 
+import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.RuleSet;
@@ -33,10 +35,10 @@ final class EvaluatorHarness implements AutoCloseable {
 
     static final Duration GRACE = Duration.ofSeconds(10);
 
-    final KeyedBroadcastOperatorTestHarness<String, Reading, Control, AlertTriggered> harness;
+    final KeyedBroadcastOperatorTestHarness<String, Reading, Control, AlertEvent> harness;
     private long ruleOffset = 0;
 
-    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> operator,
+    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> operator,
             OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
                 Types.STRING, 720, 1, 0);
@@ -66,7 +68,7 @@ final class EvaluatorHarness implements AutoCloseable {
     }
 
     /** A harness around any operator, e.g. the first release's, to write its state layout. */
-    static EvaluatorHarness around(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertTriggered> operator)
+    static EvaluatorHarness around(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> operator)
             throws Exception {
         return new EvaluatorHarness(operator, null);
     }
@@ -99,7 +101,20 @@ final class EvaluatorHarness implements AutoCloseable {
         return harness.snapshot(id, id);
     }
 
+    /** The alerts raised, in order (without the resolves). */
     List<AlertTriggered> alerts() {
+        return harness.extractOutputValues().stream().map(AlertEvent::getTriggered)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The alerts ended, in order. */
+    List<AlertResolved> resolved() {
+        return harness.extractOutputValues().stream().map(AlertEvent::getResolved)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** Raised and ended, in output order: {@code +eventId} for a raise, {@code -alertId} for an end. */
+    List<AlertEvent> events() {
         return harness.extractOutputValues();
     }
 

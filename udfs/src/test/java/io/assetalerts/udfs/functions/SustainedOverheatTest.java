@@ -81,8 +81,8 @@ class SustainedOverheatTest {
                                 .keyBy(WindowSummary::getAssetId, Types.STRING),
                         SustainedOverheatMatch.pattern(RULES))
                 .inProcessingTime()
-                .process(new SustainedOverheatMatch(RULES), AvroType.forRecord(AlertTriggered.class))
-                .executeAndCollect().forEachRemaining(out::add);
+                .process(new SustainedOverheatMatch(RULES), AvroType.forRecord(io.assetalerts.schemas.state.AlertEvent.class))
+                .executeAndCollect().forEachRemaining(e -> out.add(e.getTriggered()));
         return out;
     }
 
