@@ -53,7 +53,7 @@ public final class ThresholdRule {
         }
         if (!rule.enabled()) {
             if (state.getInBreach()) {
-                state.setClear(null);
+                state.setClearVersion(null);
                 resolved = resolve(state, reading.getAssetId(), assetType, location, ts, rule,
                         NAME + " disabled (maintenance)");
             }
@@ -78,7 +78,7 @@ public final class ThresholdRule {
                     .setRuleVersion(rule.version())
                     .setRuleScope(rule.scope())
                     .build();
-            return new Step(new ThresholdEpisode(true, ts, temperature, -1L, -1L, null), alert, resolved, -1);
+            return new Step(new ThresholdEpisode(true, ts, temperature, -1L, -1L, null, null, null), alert, resolved, -1);
         }
         if (state.getPeak() != null) {
             state.setPeak(Math.max(state.getPeak(), temperature));
@@ -87,12 +87,16 @@ public final class ThresholdRule {
             state.setClearingSince(-1L);
             state.setClearAt(-1L);
             state.setClear(null);
+            state.setClearVersion(null);
+            state.setClearScope(null);
             return new Step(state, null, resolved, -1);
         }
         if (state.getClearingSince() < 0) {
             state.setClearingSince(ts);
             state.setClearAt(ts + rule.clearDelayMillis());
             state.setClear(rule.clear());
+            state.setClearVersion(rule.version());
+            state.setClearScope(rule.scope());
         }
         if (ts >= state.getClearAt()) {
             return new Step(idle(), null,
@@ -114,7 +118,7 @@ public final class ThresholdRule {
     }
 
     public static ThresholdEpisode idle() {
-        return new ThresholdEpisode(false, 0L, null, -1L, -1L, null);
+        return new ThresholdEpisode(false, 0L, null, -1L, -1L, null, null, null);
     }
 
     private static AlertResolved resolve(ThresholdEpisode episode, String assetId, String assetType, String location,
@@ -139,8 +143,8 @@ public final class ThresholdRule {
                 .setTimestamp(Instant.ofEpochMilli(end))
                 .setDurationMillis(end - episode.getEpisodeStart())
                 .setPeakTemperature(episode.getPeak())
-                .setRuleVersion(rule.version())
-                .setRuleScope(rule.scope())
+                .setRuleVersion(episode.getClearVersion() != null ? episode.getClearVersion() : rule.version())
+                .setRuleScope(episode.getClearVersion() != null ? episode.getClearScope() : rule.scope())
                 .build();
     }
 }
