@@ -100,6 +100,39 @@ class AlertJobIT {
         });
     }
 
+    /** Issue 13: with hysteresis, an alert and the end of its episode, both read_committed, keyed by the asset. */
+    @Test
+    void anAlertAndTheEndOfItsEpisodeShareTheAlertIdOnAlertEvents(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, "assetTypes:\n  TURBINE: {clear: 95, clearDelay: 10s}\n");
+        AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
+        KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        KAFKA.produce(t.telemetry(), List.of(
+                reading(t.telemetry(), "TURBINE-101", "hot", T0.plusSeconds(1), 104.7),
+                reading(t.telemetry(), "TURBINE-101", "between", T0.plusSeconds(2), 97.0),
+                reading(t.telemetry(), "TURBINE-101", "hotter", T0.plusSeconds(3), 108.0),
+                reading(t.telemetry(), "TURBINE-101", "cool", T0.plusSeconds(5), 90.0),
+                reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(60), 20.0)));
+
+        start(t.args(KAFKA, "lifecycle", "--rules", rules.toString()));
+
+        List<ConsumerRecord<String, String>> written = KAFKA.readCommittedEvents(t.alerts(), 1, 1, TIMEOUT);
+        assertThat(written).extracting(ConsumerRecord::key).containsOnly("TURBINE-101");
+        AlertTriggered alert = alerts(written.stream().filter(KafkaBrokerExtension::isAlert).toList()).get(0);
+        var resolved = written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
+                .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
+        assertThat(written).hasSize(2);
+        assertThat(alert.getEventIds()).containsExactly("hot");
+        assertThat(resolved).singleElement().satisfies(r -> {
+            assertThat(r.getAlertId()).isEqualTo(alert.getAlertId());
+            assertThat(r.getEpisodeStart()).isEqualTo(T0.plusSeconds(1));
+            assertThat(r.getTimestamp()).as("10 s at or below 95 after 'cool'").isEqualTo(T0.plusSeconds(15));
+            assertThat(r.getDurationMillis()).isEqualTo(14_000);
+            assertThat(r.getPeakTemperature()).isEqualTo(108.0);
+        });
+    }
+
     @Test
     void atLeastOnceDeliveryAlsoAlertsWithTheSameAlertId() throws Exception {
         AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);

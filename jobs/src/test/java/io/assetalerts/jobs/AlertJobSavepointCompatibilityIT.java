@@ -84,9 +84,19 @@ class AlertJobSavepointCompatibilityIT {
         JobClient job = env.executeAsync(AlertJobConfig.JOB_NAME);
         try {
             // in any order: at parallelism 2 the alerts of different assets come from different subtasks
-            List<AlertTriggered> alerts = KAFKA.readCommittedAlerts(fixture.alerts(), 3, TIMEOUT).stream()
+            var written = KAFKA.readCommittedEvents(fixture.alerts(), 3, 1, TIMEOUT);
+            List<AlertTriggered> alerts = written.stream().filter(KafkaBrokerExtension::isAlert)
                     .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
                     .toList();
+            // the episode open in the savepoint (TURBINE-7 since t7-1) ends at t7-4 with the id of its alert
+            assertThat(written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
+                    .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-7",
+                                "TEMPERATURE_THRESHOLD", SavepointFixture.T0.plusSeconds(1).toEpochMilli()));
+                        assertThat(r.getTimestamp()).isEqualTo(SavepointFixture.T0.plusSeconds(90));
+                        assertThat(r.getPeakTemperature()).as("opened before this release").isNull();
+                    });
             assertThat(alerts).extracting(a -> a.getAssetId() + " " + a.getEventIds() + " " + a.getAssetType()
                             + "@" + a.getLocation())
                     .containsExactlyInAnyOrder("PUMP-3 [p3-3] PUMP@Plant-B", "TURBINE-7 [t7-5] TURBINE@Plant-A",
