@@ -52,6 +52,9 @@ final class CountAlertsCommand implements Callable<Integer> {
             Deadline deadline = Deadline.in(timeout);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if ("AlertResolved".equals(EventJson.alertEventType(record.value()))) {
+                        continue; // the end of an alert's episode (issue 13), not an alert
+                    }
                     Decoded<AlertTriggered> alert = EventJson.decodeAlertTriggered(record.value());
                     if (alert.isOk()) {
                         byRule.merge(alert.value().getRule(), 1L, Long::sum);

@@ -50,6 +50,28 @@ public final class AlertLine {
         return line.append("  alertId=").append(alert.getAlertId()).toString();
     }
 
+    /**
+     * An episode's end, e.g. {@code 18:22:45Z CLEAR  TURBINE-101 (TURBINE @ US-Substation-9) TEMPERATURE_THRESHOLD
+     * ended after 14s, peak 104.2°C: Temperature at or below 100.0  alertId=...}; the alertId is the alert's.
+     */
+    public static String format(io.assetalerts.schemas.AlertResolved resolved) {
+        StringBuilder line = new StringBuilder();
+        line.append(time(resolved.getTimestamp())).append(' ')
+                .append(String.format(Locale.ROOT, "%-6s", "CLEAR")).append(' ')
+                .append(resolved.getAssetId());
+        if (resolved.getAssetType() != null || resolved.getLocation() != null) {
+            line.append(" (").append(orQuestionMark(resolved.getAssetType())).append(" @ ")
+                    .append(orQuestionMark(resolved.getLocation())).append(')');
+        }
+        line.append(' ').append(resolved.getRule()).append(" ended after ")
+                .append(java.time.Duration.ofMillis(resolved.getDurationMillis()).toString().substring(2).toLowerCase(Locale.ROOT));
+        if (resolved.getPeakTemperature() != null) {
+            line.append(String.format(Locale.ROOT, ", peak %.1f°C", resolved.getPeakTemperature()));
+        }
+        line.append(": ").append(resolved.getReason());
+        return line.append("  alertId=").append(resolved.getAlertId()).toString();
+    }
+
     private static String time(Instant instant) {
         return TIME.format(instant);
     }

@@ -50,7 +50,7 @@ final class RuleChange {
             throw new IllegalArgumentException("'" + item + "': the offset must be a duration like 6min");
         }
         Instant effectiveFrom = start.plus(offset);
-        ThresholdParameters threshold = new ThresholdParameters(null, null);
+        ThresholdParameters threshold = new ThresholdParameters(null, null, null, null);
         SustainedOverheatParameters sustained = new SustainedOverheatParameters(null, null, null, null);
         for (String param : item.substring(paramsAt + 1).split("\\+")) {
             String[] kv = param.split("=", 2);
@@ -61,12 +61,14 @@ final class RuleChange {
                 switch (kv[0]) {
                     case "critical" -> threshold.setCritical(Double.parseDouble(kv[1]));
                     case "threshold" -> threshold.setEnabled(onOff(kv[1]));
+                    case "clear" -> threshold.setClear(Double.parseDouble(kv[1]));
+                    case "clearDelay" -> threshold.setClearDelay(kv[1]);
                     case "warn" -> sustained.setWarn(Double.parseDouble(kv[1]));
                     case "windowSize" -> sustained.setWindowSize(kv[1]);
                     case "windowCount" -> sustained.setWindowCount(Integer.parseInt(kv[1]));
                     case "sustained" -> sustained.setEnabled(onOff(kv[1]));
-                    default -> throw new IllegalArgumentException("unknown parameter '" + kv[0] + "' (critical, warn,"
-                            + " windowSize, windowCount, threshold, sustained)");
+                    default -> throw new IllegalArgumentException("unknown parameter '" + kv[0] + "' (critical, clear,"
+                            + " clearDelay, warn, windowSize, windowCount, threshold, sustained)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + item + "': '" + kv[1] + "' is not a number");
@@ -75,7 +77,7 @@ final class RuleChange {
         RuleSet rules = RuleSet.newBuilder().setScope(scope)
                 .setVersion(effectiveFrom.getEpochSecond())
                 .setEffectiveFrom(effectiveFrom)
-                .setTemperatureThreshold(threshold.getCritical() == null && threshold.getEnabled() == null ? null : threshold)
+                .setTemperatureThreshold(threshold.equals(new ThresholdParameters(null, null, null, null)) ? null : threshold)
                 .setSustainedOverheat(sustained.equals(new SustainedOverheatParameters(null, null, null, null))
                         ? null : sustained)
                 .build();

@@ -218,7 +218,8 @@ public final class Rules {
         List<String> rules = new ArrayList<>();
         var t = v.getTemperatureThreshold();
         if (t != null) {
-            rules.add("TEMPERATURE_THRESHOLD{" + fields("enabled", t.getEnabled(), "critical", t.getCritical()) + "}");
+            rules.add("TEMPERATURE_THRESHOLD{" + fields("enabled", t.getEnabled(), "critical", t.getCritical(), "clear",
+                    t.getClear(), "clearDelay", t.getClearDelay()) + "}");
         }
         var s = v.getSustainedOverheat();
         if (s != null) {

@@ -51,8 +51,9 @@ public record SimulatorConfig(
               --sustained-length 4min     event time a sustained overheat lasts (3 one-minute windows, any alignment)
               --critical 100 --warn 90    the rule thresholds the incidents are shaped for
               --rule-change S:OFFSET:P=V  rule versions published before the first reading, comma-separated; S a
-                                          scope, OFFSET event time after --start-time, P critical, warn,
-                                          windowSize, windowCount, threshold=on|off or sustained=on|off (join with
+                                          scope, OFFSET event time after --start-time, P critical, clear,
+                                          clearDelay, warn, windowSize, windowCount, threshold=on|off or
+                                          sustained=on|off (join with
                                           +), e.g. type:PUMP:6min:critical=92
               --rules-topic alert.rules
               --format events|raw         TelemetryReceived (eventId) or device readings (readingId)

@@ -67,10 +67,7 @@ public final class WatchAlerts {
             long shown = 0;
             while (!stop.requested() && shown < maxAlerts) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    Decoded<AlertTriggered> alert = EventJson.decodeAlertTriggered(record.value());
-                    out.println(alert.isOk() ? AlertLine.format(alert.value())
-                            : "unreadable alert at " + record.topic() + "-" + record.partition() + "@"
-                                    + record.offset() + ": " + alert.reason() + " " + alert.message());
+                    out.println(line(record));
                     if (shown == 0 && startedAt > 0) {
                         err.printf(Locale.ROOT, "%s: first alert on screen %.1f s after start%n", NAME,
                                 (System.currentTimeMillis() - startedAt) / 1000.0);
@@ -105,5 +102,23 @@ public final class WatchAlerts {
                 throw new Cli.Failure("interrupted while waiting for topic " + topic, e);
             }
         }
+    }
+
+    /** One line per record of alert.events: an alert raised, or its episode ended (issue 13). */
+    static String line(ConsumerRecord<String, byte[]> record) {
+        if ("AlertResolved".equals(EventJson.alertEventType(record.value()))) {
+            Decoded<io.assetalerts.schemas.AlertResolved> resolved = EventJson.decodeAlertResolved(record.value());
+            if (resolved.isOk()) {
+                return AlertLine.format(resolved.value());
+            }
+            return unreadable(record, resolved);
+        }
+        Decoded<AlertTriggered> alert = EventJson.decodeAlertTriggered(record.value());
+        return alert.isOk() ? AlertLine.format(alert.value()) : unreadable(record, alert);
+    }
+
+    private static String unreadable(ConsumerRecord<String, byte[]> record, Decoded<?> decoded) {
+        return "unreadable alert at " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+                + decoded.reason() + " " + decoded.message();
     }
 }

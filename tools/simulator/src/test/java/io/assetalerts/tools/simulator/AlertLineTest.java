@@ -46,4 +46,18 @@ class AlertLineTest {
         assertThat(AlertLine.format(alert))
                 .isEqualTo("10:16:06Z HIGH   TURBINE-101 Temperature threshold breached  alertId=a3");
     }
+
+    @Test
+    void anEpisodesEndIsOneClearLineWithTheAlertsId() {
+        var resolved = io.assetalerts.schemas.AlertResolved.newBuilder()
+                .setAlertId("73513a7a-0000-0000-0000-000000000000").setAssetId("TURBINE-101")
+                .setRule("TEMPERATURE_THRESHOLD").setSeverity("HIGH").setReason("Temperature at or below 95.0 for 1m")
+                .setAssetType("TURBINE").setLocation("US-Substation-9")
+                .setEpisodeStart(java.time.Instant.parse("2026-01-10T10:16:06Z"))
+                .setTimestamp(java.time.Instant.parse("2026-01-10T10:18:20Z"))
+                .setDurationMillis(134_000).setPeakTemperature(104.25).build();
+        assertThat(AlertLine.format(resolved)).isEqualTo("10:18:20Z CLEAR  TURBINE-101 (TURBINE @ US-Substation-9)"
+                + " TEMPERATURE_THRESHOLD ended after 2m14s, peak 104.3°C: Temperature at or below 95.0 for 1m"
+                + "  alertId=73513a7a-0000-0000-0000-000000000000");
+    }
 }

@@ -70,14 +70,17 @@ class RunLocalIT {
         assertThat(output).contains("Flink Web UI: http://127.0.0.1:" + flinkPort);
         assertThat(output.stream().filter(line -> line.contains("alertId=")))
                 .as(String.join("\n", output))
-                .containsExactly(AlertLine.format(expectedAlert()));
+                .containsExactly(expectedLines());
         assertThat(output).anyMatch(line -> line.startsWith("watch-alerts: first alert on screen"));
         assertThat(output).anyMatch(line -> line.contains("stopped in"));
         assertThat(livePidFiles()).as("processes left running").isEmpty();
     }
 
-    /** The alert the job must raise: the threshold rule over TURBINE-101's simulated readings. */
-    private static AlertTriggered expectedAlert() {
+    /**
+     * What the alert view must show: the threshold rule over TURBINE-101's simulated readings raises one alert, and the
+     * first reading at or below the threshold after the spike ends its episode (issue 13).
+     */
+    private static String[] expectedLines() {
         List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
         flags.addAll(List.of(SIMULATION));
         TelemetryGenerator.Settings settings = SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator();
@@ -87,6 +90,7 @@ class RunLocalIT {
                 io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
         SimulatorConfig.fromArgs(flags.toArray(String[]::new)).ruleChanges().forEach(r -> rules.apply(r.getScope(), r));
         ThresholdEpisode episode = null;
+        AlertTriggered alert = null;
         for (int i = 0; i < 10_000; i++) {
             Reading reading = generator.next();
             if (reading.asset().assetId().equals("TURBINE-101")) {
@@ -95,12 +99,15 @@ class RunLocalIT {
                                 reading.asset().assetId(), reading.asset().assetType(),
                                 reading.toEvent().getTimestamp().toEpochMilli()));
                 if (step.alert() != null) {
-                    return step.alert();
+                    alert = step.alert();
+                }
+                if (step.resolved() != null) {
+                    return new String[] {AlertLine.format(alert), AlertLine.format(step.resolved())};
                 }
                 episode = step.next();
             }
         }
-        throw new AssertionError("the simulation raises no TEMPERATURE_THRESHOLD alert for TURBINE-101");
+        throw new AssertionError("the simulation raises and ends no TEMPERATURE_THRESHOLD alert for TURBINE-101");
     }
 
     private static void readLines(Process process, List<String> output) {
