@@ -181,7 +181,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (change == null) {
             return;
         }
-        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        if (!rulesLoaded) {
+            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        }
         if (snapshot.covers(change.getPartition(), change.getOffset())) {
             return; // applied from the submission's snapshot already
         }
@@ -227,7 +229,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
         registry.countOnce(ctx.getBroadcastState(ASSETS));
-        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        if (!rulesLoaded) {
+            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        }
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
@@ -241,7 +245,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      */
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
-        loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        if (!rulesLoaded) {
+            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+        }
         long watermark = ctx.timerService().currentWatermark();
         AssetRules state = ruleState.value();
         if (state == null) {
