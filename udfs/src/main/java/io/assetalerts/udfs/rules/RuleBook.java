@@ -16,6 +16,8 @@ import java.util.Map;
  *   warn: 90.0
  *   window: 1 min
  *   windows: 3
+ *   clear: 95.0        # TEMPERATURE_THRESHOLD hysteresis (default: critical)
+ *   clearDelay: 1 min  # (default 0)
  * assetTypes:
  *   PUMP: {critical: 80, warn: 70}   # unnamed keys inherit from defaults
  * </pre>
