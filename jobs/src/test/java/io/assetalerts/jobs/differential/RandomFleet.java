@@ -131,7 +131,13 @@ final class RandomFleet {
                 threshold = new ThresholdParameters(random.nextInt(6) == 0 ? Boolean.valueOf(random.nextBoolean()) : null,
                         critical,
                         random.nextInt(3) == 0 ? (critical != null ? critical : base.critical()) - random.nextInt(7) : null,
-                        random.nextInt(3) == 0 ? delays[random.nextInt(delays.length)] : null);
+                        random.nextInt(3) == 0 ? delays[random.nextInt(delays.length)] : null,
+                        // flapping control on some versions: more than 1 or 2 episodes within 2 or 5 minutes
+                        null, null);
+                if (random.nextInt(3) == 0) {
+                    threshold.setFlapCount(1 + random.nextInt(2));
+                    threshold.setFlapWindow(random.nextBoolean() ? "2 min" : "5 min");
+                }
             }
             SustainedOverheatParameters sustained = null;
             if (random.nextBoolean() || threshold == null) {

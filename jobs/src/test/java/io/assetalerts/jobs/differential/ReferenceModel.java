@@ -80,18 +80,15 @@ final class ReferenceModel {
             ThresholdRule.Step step = ThresholdRule.apply(state, r, asset.getAssetType(), asset.getLocation(),
                     rules.threshold(asset.getAssetId(), asset.getAssetType(), r.getTimestamp().toEpochMilli()));
             state = step.next();
-            if (step.resolved() != null) {
-                events.resolved().add(step.resolved());
-            }
+            events.resolved().addAll(step.ends());
             if (step.alert() != null) {
                 events.alerts().add(step.alert());
             }
         }
-        if (state != null && state.getInBreach() && state.getClearAt() >= 0) {
-            events.resolved().add(ThresholdRule.expire(state, asset.getAssetId(), asset.getAssetType(),
-                    asset.getLocation(), state.getClearAt(),
-                    rules.threshold(asset.getAssetId(), asset.getAssetType(), state.getClearAt())));
-        }
+        // event time passes everything at the end: a pending clear, and flapping that no opening extends, end
+        events.resolved().addAll(ThresholdRule.expire(state, asset.getAssetId(), asset.getAssetType(),
+                asset.getLocation(), Long.MAX_VALUE,
+                rules.threshold(asset.getAssetId(), asset.getAssetType(), Long.MAX_VALUE)).ends());
     }
 
     /** One asset's windows, one after the other: a reading at or past the open window's end closes it. */

@@ -82,7 +82,8 @@ public final class EventJson {
 
     private static final Set<String> RULE_SET_FIELDS =
             Set.of("eventType", "scope", "version", "effectiveFrom", "temperatureThreshold", "sustainedOverheat");
-    private static final Set<String> THRESHOLD_FIELDS = Set.of("enabled", "critical", "clear", "clearDelay");
+    private static final Set<String> THRESHOLD_FIELDS =
+            Set.of("enabled", "critical", "clear", "clearDelay", "flapCount", "flapWindow");
     private static final Set<String> SUSTAINED_FIELDS = Set.of("enabled", "warn", "windowSize", "windowCount");
 
     private static final int MAX_QUOTED_CHARS = 40;
@@ -339,6 +340,8 @@ public final class EventJson {
                 .setCritical(optional(json, field + ".critical", "critical", EventJson::temperature))
                 .setClear(optional(json, field + ".clear", "clear", EventJson::temperature))
                 .setClearDelay(optional(json, field + ".clearDelay", "clearDelay", EventJson::clearDelay))
+                .setFlapCount(optional(json, field + ".flapCount", "flapCount", EventJson::flapCount))
+                .setFlapWindow(optional(json, field + ".flapWindow", "flapWindow", EventJson::windowSize))
                 .build();
     }
 
@@ -416,6 +419,14 @@ public final class EventJson {
         return text;
     }
 
+    private static Integer flapCount(String field, JsonNode value) {
+        int count = intNumber(field, value);
+        if (count < 1 || count > 100) {
+            throw new Rejection(INVALID_VALUE, "field '" + field + "' must be from 1 to 100, got " + count);
+        }
+        return count;
+    }
+
     private static Integer windowCount(String field, JsonNode value) {
         int count = intNumber(field, value);
         if (count < 1 || count > MAX_WINDOW_COUNT) {
@@ -445,6 +456,12 @@ public final class EventJson {
                 }
                 if (threshold.getClearDelay() != null) {
                     writeString(json, "clearDelay", threshold.getClearDelay());
+                }
+                if (threshold.getFlapCount() != null) {
+                    json.writeNumberField("flapCount", threshold.getFlapCount());
+                }
+                if (threshold.getFlapWindow() != null) {
+                    writeString(json, "flapWindow", threshold.getFlapWindow());
                 }
                 json.writeEndObject();
             }

@@ -95,6 +95,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_EXPIRED = "heldReadingsExpired";
     public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
     public static final String METRIC_RULE_CHANGES = "ruleChangesApplied";
+    /** Alerts and ends flapping control held back: {@code rule.TEMPERATURE_THRESHOLD.alertsSuppressed}. */
+    public static final String METRIC_SUPPRESSED = "alertsSuppressed";
     public static final String METRIC_LATE_RULES = "ruleVersionsLate";
     public static final String METRIC_RULE_SCOPES = "ruleScopes";
     public static final String METRIC_RULE_VERSIONS = "ruleVersionsKept";
@@ -131,6 +133,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter thresholdAlerts;
     private transient Counter thresholdResolved;
     private transient Counter sustainedResolved;
+    private transient Counter flappingAlerts;
+    private transient Counter flappingResolved;
+    private transient Counter thresholdSuppressed;
     private transient AssetRegistry registry;
 
     public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook baseline,
@@ -159,6 +164,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
         thresholdResolved = AlertMetrics.resolvedCounter(metrics, ThresholdRule.NAME);
         sustainedResolved = AlertMetrics.resolvedCounter(metrics, SustainedOverheatRule.NAME);
+        flappingAlerts = AlertMetrics.counter(metrics, ThresholdRule.FLAPPING, ThresholdRule.SEVERITY);
+        flappingResolved = AlertMetrics.resolvedCounter(metrics, ThresholdRule.FLAPPING);
+        thresholdSuppressed = metrics.addGroup("rule", ThresholdRule.NAME).counter(METRIC_SUPPRESSED);
         registry = new AssetRegistry(metrics);
         rules = new RuleVersions(baseline);
         ruleChanges = metrics.counter(METRIC_RULE_CHANGES);
@@ -307,13 +315,14 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                     asset.getLocation(), rules.threshold(ctx.getCurrentKey(), type,
                             r.getEvent().getTimestamp().toEpochMilli()));
             state.setThreshold(threshold.next());
-            resolved(threshold.resolved(), out);
+            threshold.ends().forEach(end -> resolved(end, out));
             if (threshold.alert() != null) {
-                thresholdAlerts.inc();
+                (threshold.alert().getRule().equals(ThresholdRule.FLAPPING) ? flappingAlerts : thresholdAlerts).inc();
                 out.collect(AlertEvent.newBuilder().setTriggered(threshold.alert()).build());
             }
-            if (threshold.timerAt() >= 0) {
-                ctx.timerService().registerEventTimeTimer(threshold.timerAt());
+            thresholdSuppressed.inc(threshold.suppressed());
+            for (long at : threshold.timers()) {
+                ctx.timerService().registerEventTimeTimer(at);
             }
             window = state.getWindow();
             if (!idsInMemory && r.getEvent().getTimestamp().toEpochMilli() >= window.getWindowEnd()) {
@@ -371,11 +380,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             Collector<AlertEvent> out) {
         boolean changed = false;
         String assetId = ctx.getCurrentKey();
-        AlertResolved thresholdEnd = ThresholdRule.expire(state.getThreshold(), assetId, asset.getAssetType(),
+        ThresholdRule.Expired expired = ThresholdRule.expire(state.getThreshold(), assetId, asset.getAssetType(),
                 asset.getLocation(), time, rules.threshold(assetId, asset.getAssetType(), time));
-        if (thresholdEnd != null) {
-            resolved(thresholdEnd, out);
-            state.setThreshold(ThresholdRule.idle());
+        if (!expired.ends().isEmpty() || expired.suppressed() > 0) {
+            expired.ends().forEach(end -> resolved(end, out));
+            thresholdSuppressed.inc(expired.suppressed());
+            state.setThreshold(expired.next());
             changed = true;
         }
         WindowAccumulator window = state.getWindow();
@@ -404,7 +414,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     private Counter resolvedCounter(String rule) {
-        return rule.equals(ThresholdRule.NAME) ? thresholdResolved : sustainedResolved;
+        return switch (rule) {
+            case ThresholdRule.NAME -> thresholdResolved;
+            case ThresholdRule.FLAPPING -> flappingResolved;
+            default -> sustainedResolved;
+        };
     }
 
     private static boolean isOpen(WindowAccumulator window) {

@@ -60,12 +60,22 @@ public final class RuleVersions {
      * TEMPERATURE_THRESHOLD as it judges a reading: on or off, its critical value, the clear threshold and delay that
      * end an episode (hysteresis; a clear above critical counts as critical), and which version said so.
      */
-    public record Threshold(boolean enabled, double critical, double clear, long clearDelayMillis, long version,
-            String scope) {
+    public record Threshold(boolean enabled, double critical, double clear, long clearDelayMillis, int flapCount,
+            long flapWindowMillis, long version, String scope) {
 
         /** Without hysteresis: the first reading at or below critical ends an episode. */
         public Threshold(boolean enabled, double critical, long version, String scope) {
             this(enabled, critical, critical, 0, version, scope);
+        }
+
+        /** Without flapping control. */
+        public Threshold(boolean enabled, double critical, double clear, long clearDelayMillis, long version,
+                String scope) {
+            this(enabled, critical, clear, clearDelayMillis, 0, 0, version, scope);
+        }
+
+        public boolean flapControl() {
+            return flapCount > 0 && flapWindowMillis > 0;
         }
     }
 
@@ -135,6 +145,8 @@ public final class RuleVersions {
         Double critical = null;
         Double clear = null;
         String clearDelay = null;
+        Integer flapCount = null;
+        String flapWindow = null;
         RuleSet source = null;
         for (RuleSet v : chain) {
             ThresholdParameters p = v == null ? null : v.getTemperatureThreshold();
@@ -146,6 +158,8 @@ public final class RuleVersions {
             critical = critical != null ? critical : p.getCritical();
             clear = clear != null ? clear : p.getClear();
             clearDelay = clearDelay != null ? clearDelay : p.getClearDelay();
+            flapCount = flapCount != null ? flapCount : p.getFlapCount();
+            flapWindow = flapWindow != null ? flapWindow : p.getFlapWindow();
         }
         Threshold base = baselineThreshold(assetType);
         double inForce = critical != null ? critical : base.critical();
@@ -154,6 +168,8 @@ public final class RuleVersions {
         double clearInForce = clear != null ? clear : baseClear != null ? baseClear : inForce;
         return new Threshold(enabled == null || enabled, inForce, Math.min(clearInForce, inForce),
                 clearDelay != null ? TimeUtils.parseDuration(clearDelay).toMillis() : base.clearDelayMillis(),
+                flapCount != null ? flapCount : 0,
+                flapWindow != null ? TimeUtils.parseDuration(flapWindow).toMillis() : 0,
                 source == null ? BASELINE_VERSION : source.getVersion(),
                 source == null ? base.scope() : source.getScope());
     }

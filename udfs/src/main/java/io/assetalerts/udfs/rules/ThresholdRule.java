@@ -2,6 +2,7 @@ package io.assetalerts.udfs.rules;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.assetalerts.schemas.AlertResolved;
@@ -17,25 +18,47 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
  * {@code critical} keep the episode open and raise nothing. The defaults ({@code clear = critical}, delay 0) are the
  * seed's rule: the first reading at or below {@code critical} ends the episode.
  *
+ * <p><b>Flapping control</b> (off unless {@code flapCount} and {@code flapWindow} are set): when an episode opens and
+ * more than {@code flapCount} episodes opened within the last {@code flapWindow} of event time (this one included),
+ * one alert with rule {@value #FLAPPING} is raised instead of the episode's. From then on the rule's episodes raise no
+ * alert and no resolve (they are counted as suppressed), until no episode opened for {@code flapWindow}: the FLAPPING
+ * alert is then resolved, at the last opening + {@code flapWindow}.
+ *
  * <p>Fed one asset's readings in event-time order, each judged by the rule version in force at its timestamp
- * ({@link RuleVersions}). A pending end that no later reading reaches is settled by {@link #expire}, which the job
- * calls from an event-time timer at {@code clearAt}. While the rule is disabled, readings raise nothing and an open
- * episode ends at the first of them, so re-enabling it starts afresh.
+ * ({@link RuleVersions}). Ends that no later reading reaches are settled by {@link #expire}, which the job calls from
+ * event-time timers. While the rule is disabled, readings raise nothing and an open episode ends at the first of
+ * them, so re-enabling it starts afresh.
  */
 public final class ThresholdRule {
 
     public static final String NAME = "TEMPERATURE_THRESHOLD";
     public static final String SEVERITY = "HIGH";
     public static final String REASON = "Temperature threshold breached";
+    public static final String FLAPPING = "FLAPPING";
 
     private ThresholdRule() {
     }
 
     /**
-     * The episode state after a reading; the alert it raised and the end of an episode it brought (each null if none);
-     * and the event time a timer must settle a pending end at (-1 if none).
+     * The state after a reading; the alert it raised (null if none); the ends it brought, in event-time order; the
+     * event times timers must settle pending ends at; and how many alerts and ends flapping control held back.
      */
-    public record Step(ThresholdEpisode next, AlertTriggered alert, AlertResolved resolved, long timerAt) {
+    public record Step(ThresholdEpisode next, AlertTriggered alert, List<AlertResolved> ends, List<Long> timers,
+            int suppressed) {
+
+        /** The one end of this step, or null (for callers that know there is at most one). */
+        public AlertResolved resolved() {
+            return ends.isEmpty() ? null : ends.get(ends.size() - 1);
+        }
+
+        /** The single timer of this step, or -1. */
+        public long timerAt() {
+            return timers.isEmpty() ? -1 : timers.get(timers.size() - 1);
+        }
+    }
+
+    /** What a timer settled: the state after it, the ends, and the ends flapping control held back. */
+    public record Expired(ThresholdEpisode next, List<AlertResolved> ends, int suppressed) {
     }
 
     /**
@@ -45,40 +68,29 @@ public final class ThresholdRule {
             RuleVersions.Threshold rule) {
         long ts = reading.getTimestamp().toEpochMilli();
         double temperature = reading.getTemperature();
-        ThresholdEpisode state = current == null ? idle() : current;
-        AlertResolved resolved = null;
-        if (state.getInBreach() && state.getClearAt() >= 0 && ts >= state.getClearAt()) {
-            resolved = resolve(state, reading.getAssetId(), assetType, location, state.getClearAt(), rule);
-            state = idle();
-        }
+        String assetId = reading.getAssetId();
+        List<AlertResolved> ends = new ArrayList<>();
+        List<Long> timers = new ArrayList<>();
+        int[] suppressed = {0};
+        ThresholdEpisode state = settle(current == null ? idle() : current, assetId, assetType, location, ts, rule,
+                ends, suppressed);
         if (!rule.enabled()) {
             if (state.getInBreach()) {
-                state.setClearVersion(null);
-                resolved = resolve(state, reading.getAssetId(), assetType, location, ts, rule,
-                        NAME + " disabled (maintenance)");
+                if (state.getSuppressed()) {
+                    suppressed[0]++;
+                } else {
+                    state.setClearVersion(null);
+                    ends.add(resolve(state, assetId, assetType, location, ts, rule, NAME + " disabled (maintenance)"));
+                }
+                state = rest(state);
             }
-            return new Step(idle(), null, resolved, -1);
+            return new Step(state, null, ends, timers, suppressed[0]);
         }
         if (!state.getInBreach()) {
             if (temperature <= rule.critical()) {
-                return new Step(state, null, resolved, -1);
+                return new Step(state, null, ends, timers, suppressed[0]);
             }
-            AlertTriggered alert = AlertTriggered.newBuilder()
-                    .setAlertId(AlertIds.of(reading.getAssetId(), NAME, ts))
-                    .setAssetId(reading.getAssetId())
-                    .setSeverity(SEVERITY)
-                    .setReason(REASON)
-                    .setRule(NAME)
-                    .setAssetType(assetType)
-                    .setLocation(location)
-                    .setTemperature(temperature)
-                    .setThreshold(rule.critical())
-                    .setEventIds(List.of(reading.getEventId()))
-                    .setTimestamp(reading.getTimestamp())
-                    .setRuleVersion(rule.version())
-                    .setRuleScope(rule.scope())
-                    .build();
-            return new Step(new ThresholdEpisode(true, ts, temperature, -1L, -1L, null, null, null), alert, resolved, -1);
+            return open(state, reading, assetType, location, rule, ends, timers, suppressed[0]);
         }
         if (state.getPeak() != null) {
             state.setPeak(Math.max(state.getPeak(), temperature));
@@ -89,7 +101,7 @@ public final class ThresholdRule {
             state.setClear(null);
             state.setClearVersion(null);
             state.setClearScope(null);
-            return new Step(state, null, resolved, -1);
+            return new Step(state, null, ends, timers, suppressed[0]);
         }
         if (state.getClearingSince() < 0) {
             state.setClearingSince(ts);
@@ -99,26 +111,149 @@ public final class ThresholdRule {
             state.setClearScope(rule.scope());
         }
         if (ts >= state.getClearAt()) {
-            return new Step(idle(), null,
-                    resolve(state, reading.getAssetId(), assetType, location, state.getClearAt(), rule), -1);
+            if (state.getSuppressed()) {
+                suppressed[0]++;
+            } else {
+                ends.add(resolve(state, assetId, assetType, location, state.getClearAt(), rule));
+            }
+            return new Step(rest(state), null, ends, timers, suppressed[0]);
         }
-        return new Step(state, null, resolved, state.getClearAt());
+        timers.add(state.getClearAt());
+        return new Step(state, null, ends, timers, suppressed[0]);
+    }
+
+    /** A new episode: its alert, or the FLAPPING alert, or nothing while flapping. */
+    private static Step open(ThresholdEpisode state, TelemetryReceived reading, String assetType, String location,
+            RuleVersions.Threshold rule, List<AlertResolved> ends, List<Long> timers, int suppressed) {
+        long ts = reading.getTimestamp().toEpochMilli();
+        ThresholdEpisode next = rest(state);
+        next.setInBreach(true);
+        next.setEpisodeStart(ts);
+        next.setPeak(reading.getTemperature());
+        if (!rule.flapControl()) {
+            next.setRecentOpens(new ArrayList<>());
+            return new Step(next, alert(reading, assetType, location, rule, NAME, REASON, ts), ends, timers, suppressed);
+        }
+        List<Long> recent = new ArrayList<>();
+        for (long opened : next.getRecentOpens()) {
+            if (opened > ts - rule.flapWindowMillis()) {
+                recent.add(opened);
+            }
+        }
+        recent.add(ts);
+        while (recent.size() > rule.flapCount() + 1) {
+            recent.remove(0);
+        }
+        next.setRecentOpens(recent);
+        if (next.getFlapStart() >= 0) {
+            next.setSuppressed(true);
+            next.setFlapUntil(ts + rule.flapWindowMillis());
+            timers.add(next.getFlapUntil());
+            return new Step(next, null, ends, timers, suppressed + 1);
+        }
+        if (recent.size() <= rule.flapCount()) {
+            return new Step(next, alert(reading, assetType, location, rule, NAME, REASON, ts), ends, timers, suppressed);
+        }
+        next.setSuppressed(true);
+        next.setFlapStart(ts);
+        next.setFlapUntil(ts + rule.flapWindowMillis());
+        next.setFlapVersion(rule.version());
+        next.setFlapScope(rule.scope());
+        timers.add(next.getFlapUntil());
+        String reason = NAME + " opened " + recent.size() + " episodes within "
+                + SustainedOverheatRule.formatDuration(Duration.ofMillis(rule.flapWindowMillis()));
+        return new Step(next, alert(reading, assetType, location, rule, FLAPPING, reason, ts), ends, timers, suppressed);
+    }
+
+    private static AlertTriggered alert(TelemetryReceived reading, String assetType, String location,
+            RuleVersions.Threshold rule, String ruleName, String reason, long ts) {
+        return AlertTriggered.newBuilder()
+                .setAlertId(AlertIds.of(reading.getAssetId(), ruleName, ts))
+                .setAssetId(reading.getAssetId())
+                .setSeverity(SEVERITY)
+                .setReason(reason)
+                .setRule(ruleName)
+                .setAssetType(assetType)
+                .setLocation(location)
+                .setTemperature(reading.getTemperature())
+                .setThreshold(rule.critical())
+                .setEventIds(List.of(reading.getEventId()))
+                .setTimestamp(reading.getTimestamp())
+                .setRuleVersion(rule.version())
+                .setRuleScope(rule.scope())
+                .build();
     }
 
     /**
-     * Settles a pending end at event time {@code time} (the watermark passed it with no reading above clear): the
-     * episode ends at its {@code clearAt}. Returns null, and leaves {@code state} as it is, when nothing ends.
+     * Settles what event time {@code time} has reached with no reading above clear, and no episode opened: a pending
+     * episode end at its {@code clearAt}, and the end of flapping at its {@code flapUntil}, earlier first.
      */
-    public static AlertResolved expire(ThresholdEpisode state, String assetId, String assetType, String location,
+    public static Expired expire(ThresholdEpisode state, String assetId, String assetType, String location,
             long time, RuleVersions.Threshold rule) {
-        if (state == null || !state.getInBreach() || state.getClearAt() < 0 || state.getClearAt() > time) {
-            return null;
+        List<AlertResolved> ends = new ArrayList<>();
+        int[] suppressed = {0};
+        ThresholdEpisode next = state == null ? null : settle(state, assetId, assetType, location, time, rule, ends,
+                suppressed);
+        return new Expired(next, ends, suppressed[0]);
+    }
+
+    private static ThresholdEpisode settle(ThresholdEpisode state, String assetId, String assetType, String location,
+            long time, RuleVersions.Threshold rule, List<AlertResolved> ends, int[] suppressed) {
+        while (true) {
+            long clearDue = state.getInBreach() && state.getClearAt() >= 0 && state.getClearAt() <= time
+                    ? state.getClearAt() : Long.MAX_VALUE;
+            long flapDue = state.getFlapStart() >= 0 && state.getFlapUntil() <= time
+                    ? state.getFlapUntil() : Long.MAX_VALUE;
+            if (clearDue == Long.MAX_VALUE && flapDue == Long.MAX_VALUE) {
+                return state;
+            }
+            if (clearDue <= flapDue) {
+                if (state.getSuppressed()) {
+                    suppressed[0]++;
+                } else {
+                    ends.add(resolve(state, assetId, assetType, location, state.getClearAt(), rule));
+                }
+                state = rest(state);
+            } else {
+                ends.add(AlertResolved.newBuilder()
+                        .setAlertId(AlertIds.of(assetId, FLAPPING, state.getFlapStart()))
+                        .setAssetId(assetId)
+                        .setRule(FLAPPING)
+                        .setSeverity(SEVERITY)
+                        .setReason("No " + NAME + " episode opened for "
+                                + SustainedOverheatRule.formatDuration(
+                                        Duration.ofMillis(state.getFlapUntil() - state.getRecentOpens()
+                                                .get(state.getRecentOpens().size() - 1))))
+                        .setAssetType(assetType)
+                        .setLocation(location)
+                        .setEpisodeStart(Instant.ofEpochMilli(state.getFlapStart()))
+                        .setTimestamp(Instant.ofEpochMilli(state.getFlapUntil()))
+                        .setDurationMillis(state.getFlapUntil() - state.getFlapStart())
+                        .setRuleVersion(state.getFlapVersion())
+                        .setRuleScope(state.getFlapScope())
+                        .build());
+                state.setFlapStart(-1L);
+                state.setFlapUntil(-1L);
+                state.setFlapVersion(null);
+                state.setFlapScope(null);
+            }
         }
-        return resolve(state, assetId, assetType, location, state.getClearAt(), rule);
     }
 
     public static ThresholdEpisode idle() {
-        return new ThresholdEpisode(false, 0L, null, -1L, -1L, null, null, null);
+        return new ThresholdEpisode(false, 0L, null, -1L, -1L, null, null, null, new ArrayList<>(), -1L, -1L, null,
+                null, false);
+    }
+
+    /** No episode open; what flapping control remembers carries on. */
+    private static ThresholdEpisode rest(ThresholdEpisode state) {
+        ThresholdEpisode idle = idle();
+        idle.setRecentOpens(new ArrayList<>(state.getRecentOpens()));
+        idle.setFlapStart(state.getFlapStart());
+        idle.setFlapUntil(state.getFlapUntil());
+        idle.setFlapVersion(state.getFlapVersion());
+        idle.setFlapScope(state.getFlapScope());
+        return idle;
     }
 
     private static AlertResolved resolve(ThresholdEpisode episode, String assetId, String assetType, String location,

@@ -222,7 +222,7 @@ class AssetEvaluatorTest {
     void adoptsAThresholdEpisodeCarriedOnTheAssetsFirstReading() throws Exception {
         h.register("T-1", "TURBINE");
         Reading first = reading("T-1", "after-upgrade", 1, HOT);
-        first.setLegacyThresholdEpisode(new ThresholdEpisode(true, at(-60), null, -1L, -1L, null, null, null));
+        first.setLegacyThresholdEpisode(new ThresholdEpisode(true, at(-60), null, -1L, -1L, null, null, null, new java.util.ArrayList<>(), -1L, -1L, null, null, false));
         h.send(first);
         h.send(reading("T-1", "cool", 2, COOL));
         h.send(reading("T-1", "new-breach", 3, HOT));

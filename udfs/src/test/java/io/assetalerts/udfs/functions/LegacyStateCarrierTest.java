@@ -46,7 +46,7 @@ class LegacyStateCarrierTest {
             carrier.processElement(reading("T-2", "e4", 4, 120), 4);
             var out = carrier.extractOutputValues();
             assertThat(out).extracting(r -> r.getEvent().getEventId()).containsExactly("e2", "e3", "e4");
-            assertThat(out.get(0).getLegacyThresholdEpisode()).isEqualTo(new ThresholdEpisode(true, 1000L, null, -1L, -1L, null, null, null));
+            assertThat(out.get(0).getLegacyThresholdEpisode()).isEqualTo(new ThresholdEpisode(true, 1000L, null, -1L, -1L, null, null, null, new java.util.ArrayList<>(), -1L, -1L, null, null, false));
             assertThat(out.get(1).getLegacyThresholdEpisode()).as("carried once").isNull();
             assertThat(out.get(2).getLegacyThresholdEpisode()).isNull();
         }
@@ -73,7 +73,7 @@ class LegacyStateCarrierTest {
 
         @Override
         public void processElement(Reading r, Context ctx, Collector<Reading> out) throws Exception {
-            episode.update(new ThresholdEpisode(true, 1000L, null, -1L, -1L, null, null, null));
+            episode.update(new ThresholdEpisode(true, 1000L, null, -1L, -1L, null, null, null, new java.util.ArrayList<>(), -1L, -1L, null, null, false));
         }
     }
 }

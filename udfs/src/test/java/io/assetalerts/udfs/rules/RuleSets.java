@@ -56,7 +56,7 @@ public final class RuleSets {
 
     private ThresholdParameters threshold() {
         if (!builder.hasTemperatureThreshold()) {
-            builder.setTemperatureThreshold(new ThresholdParameters(null, null, null, null));
+            builder.setTemperatureThreshold(new ThresholdParameters(null, null, null, null, null, null));
         }
         return builder.getTemperatureThreshold();
     }

@@ -83,26 +83,23 @@ class ThresholdRuleTest {
         for (int i = 0; i < temperatures.length; i++) {
             ThresholdRule.Step step = ThresholdRule.apply(state, reading(i, temperatures[i]), "TURBINE", "AP-Plant-7", rule);
             state = step.next();
-            if (step.resolved() != null) {
-                events.add(describe(step.resolved()));
-            }
+            step.ends().forEach(end -> events.add(describe(end)));
             if (step.alert() != null) {
-                events.add("+" + step.alert().getEventIds().get(0));
+                events.add((step.alert().getRule().equals(ThresholdRule.FLAPPING) ? "+FLAPPING " : "+")
+                        + step.alert().getEventIds().get(0));
             }
         }
-        AlertResolved pending = ThresholdRule.expire(state, "TURBINE-101", "TURBINE", "AP-Plant-7", Long.MAX_VALUE, rule);
-        if (pending != null) {
-            events.add(describe(pending) + " (by the timer)");
-        }
+        ThresholdRule.expire(state, "TURBINE-101", "TURBINE", "AP-Plant-7", Long.MAX_VALUE, rule).ends()
+                .forEach(end -> events.add(describe(end) + " (by the timer)"));
         return events;
     }
 
     private static String describe(AlertResolved r) {
         long started = (r.getEpisodeStart().toEpochMilli() - T0.toEpochMilli()) / 1000;
         long ended = (r.getTimestamp().toEpochMilli() - T0.toEpochMilli()) / 1000;
-        assertThat(r.getAlertId()).isEqualTo(AlertIds.of("TURBINE-101", ThresholdRule.NAME, r.getEpisodeStart().toEpochMilli()));
+        assertThat(r.getAlertId()).isEqualTo(AlertIds.of("TURBINE-101", r.getRule(), r.getEpisodeStart().toEpochMilli()));
         assertThat(r.getDurationMillis()).isEqualTo((ended - started) * 1000);
-        return "-e" + started + "@" + ended;
+        return (r.getRule().equals(ThresholdRule.FLAPPING) ? "-FLAPPING e" : "-e") + started + "@" + ended;
     }
 
     private static final RuleVersions.Threshold SEED = new RuleVersions.Threshold(true, 100.0, 0, "default");
@@ -152,10 +149,10 @@ class ThresholdRuleTest {
         ThresholdRule.Step cool = ThresholdRule.apply(open.next(), reading(1, 90), "TURBINE", "AP-Plant-7", HYSTERESIS);
         assertThat(cool.timerAt()).isEqualTo(T0.plusSeconds(4).toEpochMilli());
         assertThat(ThresholdRule.expire(cool.next(), "TURBINE-101", "TURBINE", "AP-Plant-7",
-                T0.plusSeconds(4).toEpochMilli() - 1, HYSTERESIS)).isNull();
+                T0.plusSeconds(4).toEpochMilli() - 1, HYSTERESIS).ends()).isEmpty();
         assertThat(ThresholdRule.expire(cool.next(), "TURBINE-101", "TURBINE", "AP-Plant-7",
-                T0.plusSeconds(4).toEpochMilli(), HYSTERESIS).getReason())
-                .isEqualTo("Temperature at or below 95.0 for 3s");
+                T0.plusSeconds(4).toEpochMilli(), HYSTERESIS).ends()).singleElement()
+                .satisfies(r -> assertThat(r.getReason()).isEqualTo("Temperature at or below 95.0 for 3s"));
     }
 
     @Test
@@ -165,5 +162,51 @@ class ThresholdRuleTest {
                 new RuleVersions.Threshold(false, 100, 0, "asset:TURBINE-101"));
         assertThat(off.alert()).isNull();
         assertThat(off.resolved().getReason()).isEqualTo("TEMPERATURE_THRESHOLD disabled (maintenance)");
+    }
+
+    /** Flapping control: more than 2 episodes opened within 60 s. */
+    private static final RuleVersions.Threshold FLAPS = new RuleVersions.Threshold(true, 100, 100, 0, 2, 60_000, 3,
+            "asset:TURBINE-101");
+
+    /** Readings at {@code seconds[i]}: hot (101) at the listed times, cool (90) one second after each. */
+    private static List<String> episodes(RuleVersions.Threshold rule, int... openAt) {
+        List<String> events = new ArrayList<>();
+        ThresholdEpisode state = null;
+        for (int at : openAt) {
+            for (TelemetryReceived r : List.of(reading(at, 101), reading(at + 1, 90))) {
+                ThresholdRule.Step step = ThresholdRule.apply(state, r, "TURBINE", "AP-Plant-7", rule);
+                state = step.next();
+                step.ends().forEach(end -> events.add(describe(end)));
+                if (step.alert() != null) {
+                    events.add((step.alert().getRule().equals(ThresholdRule.FLAPPING) ? "+FLAPPING " : "+")
+                            + step.alert().getEventIds().get(0));
+                }
+            }
+        }
+        ThresholdRule.expire(state, "TURBINE-101", "TURBINE", "AP-Plant-7", Long.MAX_VALUE, rule).ends()
+                .forEach(end -> events.add(describe(end) + " (by the timer)"));
+        return events;
+    }
+
+    @Test
+    void exactlyFlapCountEpisodesWithinTheWindowAreNotFlapping() {
+        assertThat(episodes(FLAPS, 0, 10)).containsExactly("+e0", "-e0@1", "+e10", "-e10@11");
+        assertThat(episodes(FLAPS, 0, 60, 120)).as("each 60 s apart: never more than one in a window")
+                .containsExactly("+e0", "-e0@1", "+e60", "-e60@61", "+e120", "-e120@121");
+    }
+
+    @Test
+    void oneMoreIsFlappingUntilTheRuleIsStableForTheWindow() {
+        // the third opening within 60 s raises FLAPPING; the fourth is suppressed and extends it; it ends 60 s after
+        // the last opening; the next episode, alone in its window, alerts again
+        assertThat(episodes(FLAPS, 0, 10, 20, 30, 150)).containsExactly(
+                "+e0", "-e0@1", "+e10", "-e10@11", "+FLAPPING e20", "-FLAPPING e20@90", "+e150", "-e150@151");
+        assertThat(episodes(FLAPS, 0, 10, 20)).as("no later reading: the timer ends it")
+                .containsExactly("+e0", "-e0@1", "+e10", "-e10@11", "+FLAPPING e20", "-FLAPPING e20@80 (by the timer)");
+    }
+
+    @Test
+    void withoutFlapControlNothingIsSuppressed() {
+        assertThat(episodes(SEED, 0, 10, 20, 30)).hasSize(8).noneMatch(e -> e.contains("FLAPPING"));
     }
 }

@@ -50,7 +50,7 @@ final class RuleChange {
             throw new IllegalArgumentException("'" + item + "': the offset must be a duration like 6min");
         }
         Instant effectiveFrom = start.plus(offset);
-        ThresholdParameters threshold = new ThresholdParameters(null, null, null, null);
+        ThresholdParameters threshold = new ThresholdParameters(null, null, null, null, null, null);
         SustainedOverheatParameters sustained = new SustainedOverheatParameters(null, null, null, null);
         for (String param : item.substring(paramsAt + 1).split("\\+")) {
             String[] kv = param.split("=", 2);
@@ -77,7 +77,7 @@ final class RuleChange {
         RuleSet rules = RuleSet.newBuilder().setScope(scope)
                 .setVersion(effectiveFrom.getEpochSecond())
                 .setEffectiveFrom(effectiveFrom)
-                .setTemperatureThreshold(threshold.equals(new ThresholdParameters(null, null, null, null)) ? null : threshold)
+                .setTemperatureThreshold(threshold.equals(new ThresholdParameters(null, null, null, null, null, null)) ? null : threshold)
                 .setSustainedOverheat(sustained.equals(new SustainedOverheatParameters(null, null, null, null))
                         ? null : sustained)
                 .build();
