@@ -107,10 +107,11 @@ class DifferentialIT {
         ReferenceModel.Events events = ReferenceModel.events(fleet.registrations, fleet.arrivals, versions);
         List<AlertTriggered> expected = events.alerts();
         LOG.info("fleet {}: {} assets, {} readings ({} duplicates), {} rule versions, {} expected alerts ({} sustained,"
-                + " {} by a published version), {} expected resolves", seed, fleet.registrations.size(), fleet.arrivals.size(),
+                + " {} by a published version, {} FLAPPING), {} expected resolves", seed, fleet.registrations.size(), fleet.arrivals.size(),
                 fleet.duplicates, fleet.ruleChanges.size(), expected.size(),
                 expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count(),
-                expected.stream().filter(a -> a.getRuleVersion() > 0).count(), events.resolved().size());
+                expected.stream().filter(a -> a.getRuleVersion() > 0).count(),
+                expected.stream().filter(a -> a.getRule().equals("FLAPPING")).count(), events.resolved().size());
         assertThat(expected).as("the fleet exercises both rules")
                 .anyMatch(a -> a.getRule().equals("SUSTAINED_OVERHEAT"))
                 .anyMatch(a -> a.getRule().equals("TEMPERATURE_THRESHOLD"))

@@ -219,7 +219,8 @@ public final class Rules {
         var t = v.getTemperatureThreshold();
         if (t != null) {
             rules.add("TEMPERATURE_THRESHOLD{" + fields("enabled", t.getEnabled(), "critical", t.getCritical(), "clear",
-                    t.getClear(), "clearDelay", t.getClearDelay()) + "}");
+                    t.getClear(), "clearDelay", t.getClearDelay(), "flapCount", t.getFlapCount(), "flapWindow",
+                    t.getFlapWindow()) + "}");
         }
         var s = v.getSustainedOverheat();
         if (s != null) {
