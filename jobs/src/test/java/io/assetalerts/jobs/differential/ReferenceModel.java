@@ -32,23 +32,10 @@ final class ReferenceModel {
     private ReferenceModel() {
     }
 
-    static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals, RuleBook rules) {
-        return alerts(registrations, arrivals, new RuleVersions(rules));
-    }
-
     /** What a finished input gives on alert.events: the alerts raised, and the ends of their episodes. */
     record Events(List<AlertTriggered> alerts, List<AlertResolved> resolved) {
     }
 
-    static List<AlertTriggered> alerts(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals,
-            RuleVersions rules) {
-        return events(registrations, arrivals, rules).alerts();
-    }
-
-    /**
-     * With rule versions: each reading judged by the threshold in force at its timestamp, each window by the rule in
-     * force at its start ({@link RuleVersions}, unit-tested on its own; here the windows and episodes are the model's).
-     */
     /**
      * The whole input is known, so event time passes everything at the end: an end still pending then (a clear delay
      * running, an alerted streak whose next window never came) happens.

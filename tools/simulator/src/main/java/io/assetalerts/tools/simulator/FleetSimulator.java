@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +16,6 @@ import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Simulates a fleet of turbines, pumps and transformers against any Kafka cluster: registers every asset on
@@ -68,14 +66,9 @@ public final class FleetSimulator {
         if (config.ruleChanges().isEmpty()) {
             return;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (var rules : config.ruleChanges()) {
-            acks.add(producer.send(new ProducerRecord<>(config.rulesTopic(), rules.getScope(), RuleChange.encode(rules))));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        KafkaClients.sendAll(producer, config.ruleChanges().stream()
+                .map(r -> new ProducerRecord<>(config.rulesTopic(), r.getScope(), EventJson.encode(r))).toList(),
+                SEND_TIMEOUT);
         for (var rules : config.ruleChanges()) {
             err.printf(Locale.ROOT, "%s: rule change on %s: %s%n", NAME, config.rulesTopic(), RuleChange.describe(rules));
         }
@@ -83,16 +76,12 @@ public final class FleetSimulator {
 
     private void register(KafkaProducer<String, byte[]> producer) throws Exception {
         TelemetryGenerator.Settings settings = config.generator();
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> registrations = new ArrayList<>();
         for (Asset asset : settings.fleet()) {
             AssetRegistered registration = Fleet.registration(asset, settings.start());
-            acks.add(producer.send(new ProducerRecord<>(config.assetTopic(), asset.assetId(),
-                    EventJson.encode(registration))));
+            registrations.add(new ProducerRecord<>(config.assetTopic(), asset.assetId(), EventJson.encode(registration)));
         }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        KafkaClients.sendAll(producer, registrations, SEND_TIMEOUT);
         err.printf(Locale.ROOT, "%s: registered %d assets on %s (%s ... %s); streaming %s to %s at %.0f/s,"
                         + " event time from %s at x%s%n",
                 NAME, settings.fleet().size(), config.assetTopic(), settings.fleet().get(0).assetId(),

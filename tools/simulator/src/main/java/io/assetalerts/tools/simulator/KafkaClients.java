@@ -1,5 +1,7 @@
 package io.assetalerts.tools.simulator;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import io.assetalerts.udfs.config.InvalidFlagException;
@@ -9,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -41,6 +45,19 @@ final class KafkaClients {
         props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends every record, flushes, and waits for each acknowledgement: the first failure is thrown. */
+    static void sendAll(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records,
+            Duration timeout) throws Exception {
+        List<java.util.concurrent.Future<RecordMetadata>> acks = new java.util.ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> record : records) {
+            acks.add(producer.send(record));
+        }
+        producer.flush();
+        for (var ack : acks) {
+            ack.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A consumer without a group (partitions are assigned by the caller) that sees only committed records. */

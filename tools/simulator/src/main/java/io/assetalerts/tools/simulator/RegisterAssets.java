@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import io.assetalerts.tools.simulator.AssetFile.Row;
 import io.assetalerts.udfs.codec.EventJson;
@@ -18,7 +16,6 @@ import io.assetalerts.udfs.config.Flags;
 import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Publishes asset registrations from a CSV or JSON-lines file (see {@link AssetFile}) to {@code asset.events},
@@ -30,7 +27,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class RegisterAssets {
 
     private static final String NAME = "register-assets";
-    private static final long SEND_TIMEOUT_MS = 60_000;
+    private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     static final String USAGE = """
             usage: register-assets --bootstrap-servers HOST:PORT --file assets.csv|assets.jsonl [flags]
@@ -90,19 +87,16 @@ public final class RegisterAssets {
     }
 
     private static int publish(String bootstrap, Properties kafka, String topic, List<Row> rows) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, kafka, NAME)) {
-            for (Row row : rows) {
-                if (row.ok()) {
-                    acks.add(producer.send(new ProducerRecord<>(topic, row.registration().getAssetId(),
-                            EventJson.encode(row.registration()))));
-                }
-            }
-            producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.ok()) {
+                records.add(new ProducerRecord<>(topic, row.registration().getAssetId(),
+                        EventJson.encode(row.registration())));
             }
         }
-        return acks.size();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, kafka, NAME)) {
+            KafkaClients.sendAll(producer, records, SEND_TIMEOUT);
+        }
+        return records.size();
     }
 }

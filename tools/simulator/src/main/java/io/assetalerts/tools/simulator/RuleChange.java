@@ -1,6 +1,5 @@
 package io.assetalerts.tools.simulator;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,13 +99,5 @@ final class RuleChange {
     static String describe(RuleSet rules) {
         return rules.getScope() + " v" + rules.getVersion() + " from " + rules.getEffectiveFrom() + ": "
                 + Rules.describe(rules);
-    }
-
-    static byte[] encode(RuleSet rules) {
-        return EventJson.encode(rules);
-    }
-
-    static String json(RuleSet rules) {
-        return new String(encode(rules), StandardCharsets.UTF_8);
     }
 }

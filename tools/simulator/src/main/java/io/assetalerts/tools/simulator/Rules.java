@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.udfs.codec.Decoded;
@@ -243,14 +242,7 @@ public final class Rules {
     private static void send(String bootstrap, Properties kafka, String topic,
             List<ProducerRecord<String, byte[]>> records) throws Exception {
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, kafka, NAME)) {
-            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-            for (var record : records) {
-                acks.add(producer.send(record));
-            }
-            producer.flush();
-            for (var ack : acks) {
-                ack.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            KafkaClients.sendAll(producer, records, TIMEOUT);
         }
     }
 }
