@@ -13,6 +13,7 @@ import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.AssetEvaluator;
 import io.assetalerts.udfs.functions.DropDuplicateReadings;
+import io.assetalerts.udfs.functions.EvaluatorInputs;
 import io.assetalerts.udfs.functions.LegacyStateCarrier;
 import io.assetalerts.udfs.functions.SplitDeadLetters;
 import io.assetalerts.udfs.kafka.EventTimeWatermarks;
@@ -74,6 +75,7 @@ public final class AlertJob {
         StreamExecutionEnvironment env = JobEnvironment.create(job);
         buildPipeline(env, config,
                 KafkaConnectors.registrySource(job, config.assetTopic()),
+                KafkaConnectors.registryKeyedSource(job, config.assetTopic()),
                 KafkaConnectors.rulesSource(job, config.rulesTopic()),
                 rules,
                 KafkaConnectors.source(job, config.telemetryTopic(), Contract.TELEMETRY_RECEIVED),
@@ -91,7 +93,8 @@ public final class AlertJob {
      * upstream.
      */
     public static void buildPipeline(StreamExecutionEnvironment env, AlertJobConfig config,
-            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> rulesSource, RuleSnapshot rules,
+            Source<Inbound, ?, ?> assetSource, Source<Inbound, ?, ?> assetKeyedSource,
+            Source<Inbound, ?, ?> rulesSource, RuleSnapshot rules,
             Source<Inbound, ?, ?> telemetrySource, Sink<AlertEvent> alertSink, Sink<DeadLetter> deadLetterSink) {
         String job = AlertJobConfig.JOB_NAME;
 
@@ -111,7 +114,18 @@ public final class AlertJob {
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
         AvroType<Reading> readingType = AvroType.forRecord(Reading.class);
+        // registrations on the keyed path too, so an asset that never reports has a silence clock; read by a source
+        // of their own (a job upgraded from a release without it reads the whole registry once), rejects not repeated
+        DataStream<Reading> registrationMarkers = env
+                .fromSource(assetKeyedSource, EventTimeWatermarks.referenceData(), "Kafka: " + config.assetTopic()
+                        + " (silence clocks)")
+                .uid(Uids.ASSET_KEYED_SOURCE)
+                .process(SplitDeadLetters.assets(), AvroType.forRecord(AssetRegistered.class))
+                .uid(Uids.ASSET_KEYED_VALIDATION).name("Validate registrations (silence clocks)")
+                .map(EvaluatorInputs::registrationMarker, readingType)
+                .uid(Uids.ASSET_KEYED_MARKERS).name("Registrations to silence clocks");
         SingleOutputStreamOperator<Reading> unique = telemetry
+                .union(registrationMarkers)
                 .keyBy(BY_ASSET, Types.STRING)
                 .transform("Drop duplicate eventIds", readingType,
                         new DropDuplicateReadings.DedupeOperator(config.dedupeTtl()))
@@ -129,7 +143,7 @@ public final class AlertJob {
                 .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertEvent.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
-                                rules)))
+                                rules, config.silenceAfter())))
                 .uid(Uids.EVALUATOR);
 
         DataStream<AlertEvent> alerts =

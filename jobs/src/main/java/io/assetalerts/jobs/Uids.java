@@ -31,6 +31,10 @@ public final class Uids {
      * operators for other counts ({@code rule-sustained-overheat-n<count>}) are gone, see docs/operations.md.
      */
     public static final String SUSTAINED_OVERHEAT_RULE = "rule-sustained-overheat-n3";
+    /** The registry read a second time for the evaluator's keyed input (ASSET_SILENT clocks of assets never heard). */
+    public static final String ASSET_KEYED_SOURCE = "asset-events-keyed-source";
+    public static final String ASSET_KEYED_VALIDATION = "asset-events-keyed-validation";
+    public static final String ASSET_KEYED_MARKERS = "asset-events-to-silence-clocks";
     public static final String ALERT_SINK = "alert-events-sink";
     public static final String DEAD_LETTER_COUNT = "dead-letter-count";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";

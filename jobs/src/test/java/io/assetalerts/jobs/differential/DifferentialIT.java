@@ -104,18 +104,24 @@ class DifferentialIT {
 
         // the ticks only move event time: as the newest readings they stay above the watermark, so the job never
         // evaluates them, and the model must not either (a cool tick would end an open episode)
-        ReferenceModel.Events events = ReferenceModel.events(fleet.registrations, fleet.arrivals, versions);
+        ReferenceModel.Events events = ReferenceModel.events(fleet.registrations, fleet.arrivals, versions,
+                RandomFleet.SILENCE_AFTER);
         List<AlertTriggered> expected = events.alerts();
         LOG.info("fleet {}: {} assets, {} readings ({} duplicates), {} rule versions, {} expected alerts ({} sustained,"
-                + " {} by a published version, {} FLAPPING), {} expected resolves", seed, fleet.registrations.size(), fleet.arrivals.size(),
-                fleet.duplicates, fleet.ruleChanges.size(), expected.size(),
-                expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count(),
+                + " {} by a published version, {} FLAPPING, {} ASSET_SILENT), {} expected resolves ({} ASSET_SILENT)", seed,
+                fleet.registrations.size(), fleet.arrivals.size(), fleet.duplicates, fleet.ruleChanges.size(),
+                expected.size(), expected.stream().filter(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).count(),
                 expected.stream().filter(a -> a.getRuleVersion() > 0).count(),
-                expected.stream().filter(a -> a.getRule().equals("FLAPPING")).count(), events.resolved().size());
+                expected.stream().filter(a -> a.getRule().equals("FLAPPING")).count(),
+                expected.stream().filter(a -> a.getRule().equals("ASSET_SILENT")).count(), events.resolved().size(),
+                events.resolved().stream().filter(r -> r.getRule().equals("ASSET_SILENT")).count());
         assertThat(expected).as("the fleet exercises both rules")
                 .anyMatch(a -> a.getRule().equals("SUSTAINED_OVERHEAT"))
                 .anyMatch(a -> a.getRule().equals("TEMPERATURE_THRESHOLD"))
-                .anyMatch(a -> a.getRuleVersion() > 0);
+                .anyMatch(a -> a.getRuleVersion() > 0)
+                .anyMatch(a -> a.getRule().equals("ASSET_SILENT") && a.getReason().contains("no reading since"));
+        assertThat(events.resolved()).as("some silences end with a reading")
+                .anyMatch(r -> r.getRule().equals("ASSET_SILENT"));
 
         for (int parallelism : new int[] {1, 3}) {
             String alerts = id + ".p" + parallelism + ".alert.events";
@@ -124,6 +130,7 @@ class DifferentialIT {
                     "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts,
                     "--dlq-topic", id + ".alert-job.dlq", "--rules-topic", rulesTopic, "--group-id", id + "-p" + parallelism,
                     "--transactional-id-prefix", id + "-p" + parallelism, "--rules", rulesFile.toString(),
+                    "--silence-after", RandomFleet.SILENCE_AFTER.toSeconds() + "s",
                     "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                     "--parallelism", Integer.toString(parallelism));
             try {

@@ -75,7 +75,7 @@ class ExactlyOnceIT {
         }
         // the ticks stay above the watermark (they move it), so neither the job nor the model evaluates them
         ReferenceModel.Events events = ReferenceModel.events(fleet.registrations, fleet.arrivals,
-                new io.assetalerts.udfs.rules.RuleVersions(rules));
+                new io.assetalerts.udfs.rules.RuleVersions(rules), RandomFleet.SILENCE_AFTER);
         List<AlertTriggered> expected = events.alerts();
 
         int half = fleet.arrivals.size() / 2;
@@ -84,7 +84,8 @@ class ExactlyOnceIT {
                 "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts,
                 "--dlq-topic", id + ".dlq", "--rules-topic", id + ".alert.rules", "--group-id", id,
                 "--transactional-id-prefix", id,
-                "--rules", rulesFile.toString(), "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
+                "--rules", rulesFile.toString(), "--silence-after", RandomFleet.SILENCE_AFTER.toSeconds() + "s",
+                "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                 "--parallelism", "2");
         try {
             List<ConsumerRecord<String, String>> before = KAFKA.consumeUntil(alerts,

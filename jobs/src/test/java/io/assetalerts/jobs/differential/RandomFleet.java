@@ -8,6 +8,7 @@ import java.util.Random;
 
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.schemas.TelemetryReceived;
@@ -23,6 +24,9 @@ import io.assetalerts.udfs.rules.RuleSettings;
 final class RandomFleet {
 
     static final Instant START = Instant.parse("2026-01-10T10:00:00Z");
+
+    /** ASSET_SILENT in the fleets: shorter than a skipped minute's gap, so some readings end a silence. */
+    static final java.time.Duration SILENCE_AFTER = java.time.Duration.ofSeconds(75);
     static final String[] TYPES = {"TURBINE", "PUMP", "TRANSFORMER"};
     static final String RULES_YAML = """
             assetTypes:
@@ -56,6 +60,9 @@ final class RandomFleet {
             int spikeLeft = 0;
             long t = START.toEpochMilli() + random.nextInt(10_000);
             long end = START.toEpochMilli() + minutes * 60_000L;
+            // registered and never reports: silent from its registration (ASSET_SILENT); its readings are drawn and
+            // dropped, so that the other assets' readings stay what they were
+            boolean mute = a == assetCount - 1;
             long skipMinute = -1;
             int n = 0;
             while (t < end) {
@@ -88,10 +95,16 @@ final class RandomFleet {
                             .setAssetId(assetId).setPower(50 + random.nextInt(500) / 10.0)
                             .setTemperature(Math.round(temperature * 10) / 10.0).setTimestamp(Instant.ofEpochMilli(t))
                             .build();
-                    timed.add(new Timed(r, t + random.nextDouble() * 4000));
+                    double arrival = t + random.nextDouble() * 4000;
+                    if (!mute) {
+                        timed.add(new Timed(r, arrival));
+                    }
                     if (random.nextDouble() < 0.05) {
-                        timed.add(new Timed(r, t + random.nextDouble() * 4000));
-                        duplicates++;
+                        double again = t + random.nextDouble() * 4000;
+                        if (!mute) {
+                            timed.add(new Timed(r, again));
+                            duplicates++;
+                        }
                     }
                 }
                 t += 7_000 + random.nextInt(6_000);
@@ -99,7 +112,8 @@ final class RandomFleet {
         }
         timed.sort(Comparator.comparingDouble(Timed::arrival));
         timed.forEach(x -> arrivals.add(x.reading()));
-        ruleChanges(random, minutes, rules);
+        // silence switches drawn apart, so the other draws stay what they were before silence detection
+        ruleChanges(random, new Random(seed ^ 0x5113_4CEL), minutes, rules);
     }
 
     /**
@@ -107,7 +121,7 @@ final class RandomFleet {
      * size and count, a rule switched off for a while. Versions rise per scope; effectiveFrom is random, so a higher
      * version sometimes takes over before a lower one.
      */
-    private void ruleChanges(Random random, int minutes, RuleBook rules) {
+    private void ruleChanges(Random random, Random silenceRandom, int minutes, RuleBook rules) {
         java.util.Map<String, Long> versions = new java.util.HashMap<>();
         int count = 4 + random.nextInt(5);
         for (int i = 0; i < count; i++) {
@@ -154,7 +168,9 @@ final class RandomFleet {
             }
             ruleChanges.add(RuleSet.newBuilder().setScope(scope).setVersion(version)
                     .setEffectiveFrom(Instant.ofEpochMilli(effectiveFrom))
-                    .setTemperatureThreshold(threshold).setSustainedOverheat(sustained).build());
+                    .setTemperatureThreshold(threshold).setSustainedOverheat(sustained)
+                    .setAssetSilence(silenceRandom.nextInt(5) == 0 ? new SilenceParameters(silenceRandom.nextBoolean()) : null)
+                    .build());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.assetalerts.jobs.differential;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowSummary;
+import io.assetalerts.udfs.rules.AssetSilence;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.rules.SustainedOverheatRule;
@@ -40,7 +42,8 @@ final class ReferenceModel {
      * The whole input is known, so event time passes everything at the end: an end still pending then (a clear delay
      * running, an alerted streak whose next window never came) happens.
      */
-    static Events events(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals, RuleVersions rules) {
+    static Events events(List<AssetRegistered> registrations, List<TelemetryReceived> arrivals, RuleVersions rules,
+            Duration silenceAfter) {
         Map<String, AssetRegistered> assets = new HashMap<>();
         registrations.forEach(a -> assets.put(a.getAssetId(), a));
         Set<String> seen = new HashSet<>();
@@ -57,7 +60,39 @@ final class ReferenceModel {
             threshold(readings, asset, rules, events);
             sustained(readings, asset, rules, events);
         });
+        for (AssetRegistered asset : assets.values()) {
+            silence(byAsset.getOrDefault(asset.getAssetId(), List.of()), asset, rules, silenceAfter.toMillis(), events);
+        }
         return events;
+    }
+
+    /**
+     * ASSET_SILENT: between the registration and the first reading, and between consecutive readings, a gap longer
+     * than silenceAfter is a silence from {@code last + silenceAfter} to the reading that ends it; after the last one,
+     * event time passes everything, so every asset ends silent.
+     */
+    private static void silence(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules,
+            long silenceAfter, Events events) {
+        if (silenceAfter <= 0) {
+            return;
+        }
+        String id = asset.getAssetId();
+        long last = asset.getTimestamp().toEpochMilli();
+        boolean neverReported = true;
+        for (TelemetryReceived r : readings) {
+            long ts = r.getTimestamp().toEpochMilli();
+            RuleVersions.Silence rule = rules.silence(id, asset.getAssetType(), last + silenceAfter);
+            if (ts - last > silenceAfter && rule.enabled()) {
+                events.alerts().add(AssetSilence.alert(id, asset, last, neverReported, silenceAfter, rule));
+                events.resolved().add(AssetSilence.end(id, asset, last + silenceAfter, ts, rule.version(), rule.scope()));
+            }
+            last = ts;
+            neverReported = false;
+        }
+        RuleVersions.Silence rule = rules.silence(id, asset.getAssetType(), last + silenceAfter);
+        if (rule.enabled()) {
+            events.alerts().add(AssetSilence.alert(id, asset, last, neverReported, silenceAfter, rule));
+        }
     }
 
     private static void threshold(List<TelemetryReceived> readings, AssetRegistered asset, RuleVersions rules,

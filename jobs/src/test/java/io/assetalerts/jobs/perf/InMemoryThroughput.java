@@ -44,7 +44,7 @@ public final class InMemoryThroughput {
         Sink<io.assetalerts.schemas.DeadLetter> dlq = new DiscardingSink<>();
         DataGeneratorSource<Inbound> noRuleChanges = new DataGeneratorSource<>(
                 i -> Inbound.newBuilder().build(), 0, AvroType.forRecord(Inbound.class));
-        AlertJob.buildPipeline(env, config, registrations, noRuleChanges, io.assetalerts.udfs.rules.RuleSnapshot.EMPTY,
+        AlertJob.buildPipeline(env, config, registrations, registrations, noRuleChanges, io.assetalerts.udfs.rules.RuleSnapshot.EMPTY,
                 telemetry, alerts, dlq);
         long start = System.nanoTime();
         env.execute("in-memory throughput");
@@ -75,6 +75,6 @@ public final class InMemoryThroughput {
                 .setEventId(new UUID(asset, second).toString()).setAssetId("A-" + asset)
                 .setPower(80).setTemperature(temperature).setTimestamp(Instant.ofEpochMilli(T0 + second * 1000))
                 .build();
-        return Inbound.newBuilder().setReading(new Reading(event, (int) (asset % 12), i, false, null, null)).build();
+        return Inbound.newBuilder().setReading(new Reading(event, (int) (asset % 12), i, false, null, null, null)).build();
     }
 }

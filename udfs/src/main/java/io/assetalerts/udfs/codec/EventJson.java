@@ -25,6 +25,7 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.ThresholdParameters;
@@ -81,10 +82,12 @@ public final class EventJson {
     public static final java.time.Duration MAX_WINDOW_SIZE = java.time.Duration.ofDays(1);
 
     private static final Set<String> RULE_SET_FIELDS =
-            Set.of("eventType", "scope", "version", "effectiveFrom", "temperatureThreshold", "sustainedOverheat");
+            Set.of("eventType", "scope", "version", "effectiveFrom", "temperatureThreshold", "sustainedOverheat",
+                    "assetSilence");
     private static final Set<String> THRESHOLD_FIELDS =
             Set.of("enabled", "critical", "clear", "clearDelay", "flapCount", "flapWindow");
     private static final Set<String> SUSTAINED_FIELDS = Set.of("enabled", "warn", "windowSize", "windowCount");
+    private static final Set<String> SILENCE_FIELDS = Set.of("enabled");
 
     private static final int MAX_QUOTED_CHARS = 40;
     private static final int MAX_PARSER_MESSAGE_CHARS = 160;
@@ -306,6 +309,7 @@ public final class EventJson {
                     .setEffectiveFrom(required(json, "effectiveFrom", EventJson::timestamp))
                     .setTemperatureThreshold(optional(json, "temperatureThreshold", EventJson::thresholdParameters))
                     .setSustainedOverheat(optional(json, "sustainedOverheat", EventJson::sustainedParameters))
+                    .setAssetSilence(optional(json, "assetSilence", EventJson::silenceParameters))
                     .build();
             Double critical = rules.getTemperatureThreshold() == null ? null : rules.getTemperatureThreshold().getCritical();
             Double warn = rules.getSustainedOverheat() == null ? null : rules.getSustainedOverheat().getWarn();
@@ -352,6 +356,13 @@ public final class EventJson {
                 .setWarn(optional(json, field + ".warn", "warn", EventJson::temperature))
                 .setWindowSize(optional(json, field + ".windowSize", "windowSize", EventJson::windowSize))
                 .setWindowCount(optional(json, field + ".windowCount", "windowCount", EventJson::windowCount))
+                .build();
+    }
+
+    private static SilenceParameters silenceParameters(String field, JsonNode value) {
+        ObjectNode json = object(field, value, SILENCE_FIELDS);
+        return SilenceParameters.newBuilder()
+                .setEnabled(optional(json, field + ".enabled", "enabled", EventJson::bool))
                 .build();
     }
 
@@ -479,6 +490,14 @@ public final class EventJson {
                 }
                 if (sustained.getWindowCount() != null) {
                     json.writeNumberField("windowCount", sustained.getWindowCount());
+                }
+                json.writeEndObject();
+            }
+            SilenceParameters silence = rules.getAssetSilence();
+            if (silence != null) {
+                json.writeObjectFieldStart("assetSilence");
+                if (silence.getEnabled() != null) {
+                    json.writeBooleanField("enabled", silence.getEnabled());
                 }
                 json.writeEndObject();
             }

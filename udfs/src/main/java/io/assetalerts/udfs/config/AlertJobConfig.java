@@ -19,9 +19,13 @@ public record AlertJobConfig(
         String dlqTopic,
         String rulesTopic,
         RuleBook rules,
-        Duration dedupeTtl) {
+        Duration dedupeTtl,
+        Duration silenceAfter) {
 
     public static final String JOB_NAME = "alert-job";
+
+    /** ASSET_SILENT: a registered asset with no reading for this long of event time (0 switches it off). */
+    public static final Duration DEFAULT_SILENCE_AFTER = Duration.ofMinutes(10);
 
     public static AlertJobConfig fromArgs(String... args) {
         Flags flags = Flags.parse(args);
@@ -34,7 +38,8 @@ public record AlertJobConfig(
                 flags.string("dlq-topic", JOB_NAME + ".dlq"),
                 flags.string("rules-topic", "alert.rules"),
                 rules(flags),
-                flags.positiveDuration("dedupe-ttl", Duration.ofHours(24)));
+                flags.positiveDuration("dedupe-ttl", Duration.ofHours(24)),
+                flags.duration("silence-after", DEFAULT_SILENCE_AFTER));
         flags.rejectUnknown();
         return config;
     }
@@ -63,6 +68,6 @@ public record AlertJobConfig(
     public String toString() {
         return "AlertJobConfig{" + job + ", assetTopic=" + assetTopic + ", telemetryTopic=" + telemetryTopic
                 + ", alertTopic=" + alertTopic + ", dlqTopic=" + dlqTopic + ", rulesTopic=" + rulesTopic + ", rules=" + rules
-                + ", dedupeTtl=" + dedupeTtl + "}";
+                + ", dedupeTtl=" + dedupeTtl + ", silenceAfter=" + silenceAfter + "}";
     }
 }

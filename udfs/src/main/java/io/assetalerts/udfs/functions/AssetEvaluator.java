@@ -21,6 +21,7 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.udfs.rules.AssetSilence;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.rules.RuleVersions;
@@ -36,6 +37,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -97,6 +100,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_RULE_CHANGES = "ruleChangesApplied";
     /** Alerts and ends flapping control held back: {@code rule.TEMPERATURE_THRESHOLD.alertsSuppressed}. */
     public static final String METRIC_SUPPRESSED = "alertsSuppressed";
+    /** Open alerts by rule, a gauge: {@code rule.<RULE>.openEpisodes}. */
+    public static final String METRIC_OPEN = "openEpisodes";
     public static final String METRIC_LATE_RULES = "ruleVersionsLate";
     public static final String METRIC_RULE_SCOPES = "ruleScopes";
     public static final String METRIC_RULE_VERSIONS = "ruleVersionsKept";
@@ -116,6 +121,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private final int holdCap;
     private final RuleBook baseline;
     private final RuleSnapshot snapshot;
+    private final long silenceAfterMillis;
 
     private transient RuleVersions rules;
     private transient boolean rulesLoaded;
@@ -136,23 +142,28 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter flappingAlerts;
     private transient Counter flappingResolved;
     private transient Counter thresholdSuppressed;
+    private transient Counter silentAlerts;
+    private transient Counter silentResolved;
+    /** Open alerts of this subtask's assets, by rule ({@link #OPEN_RULES}): counted from state at start, then kept. */
+    private transient long[] openEpisodes;
     private transient AssetRegistry registry;
 
     public AssetEvaluator(String job, String sourceTopic, Duration grace, int holdCap, RuleBook baseline,
-            RuleSnapshot snapshot) {
+            RuleSnapshot snapshot, Duration silenceAfter) {
         this.job = job;
         this.sourceTopic = sourceTopic;
         this.graceMillis = grace.toMillis();
         this.holdCap = holdCap;
         this.baseline = baseline;
         this.snapshot = snapshot;
+        this.silenceAfterMillis = silenceAfter.toMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
-        ruleState = context.getState(new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class)));
+        ruleState = context.getState(ruleStateDescriptor());
         windowEventIds = context.getListState(new ListStateDescriptor<>(WINDOW_IDS_STATE, Types.STRING));
         legacyHeld = context.getState(new ValueStateDescriptor<>(LEGACY_HELD_STATE,
                 AvroType.forRecord(HeldTimestamps.class)));
@@ -167,6 +178,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         flappingAlerts = AlertMetrics.counter(metrics, ThresholdRule.FLAPPING, ThresholdRule.SEVERITY);
         flappingResolved = AlertMetrics.resolvedCounter(metrics, ThresholdRule.FLAPPING);
         thresholdSuppressed = metrics.addGroup("rule", ThresholdRule.NAME).counter(METRIC_SUPPRESSED);
+        silentAlerts = AlertMetrics.counter(metrics, AssetSilence.NAME, AssetSilence.SEVERITY);
+        silentResolved = AlertMetrics.resolvedCounter(metrics, AssetSilence.NAME);
+        openEpisodes = new long[OPEN_RULES.length];
+        for (int i = 0; i < OPEN_RULES.length; i++) {
+            int rule = i;
+            metrics.addGroup("rule", OPEN_RULES[i]).gauge(METRIC_OPEN, () -> openEpisodes[rule]);
+        }
         registry = new AssetRegistry(metrics);
         rules = new RuleVersions(baseline);
         ruleChanges = metrics.counter(METRIC_RULE_CHANGES);
@@ -212,6 +230,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         ruleChanges.inc();
     }
 
+    ValueStateDescriptor<AssetRules> ruleStateDescriptor() {
+        return new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class));
+    }
+
     /** Rule versions that arrived after event time had passed their effectiveFrom (for tests; also a metric). */
     long lateRuleVersions() {
         return lateRules.getCount();
@@ -240,6 +262,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (!rulesLoaded) {
             loadRules(ctx.getBroadcastState(RULES).immutableEntries());
         }
+        if (reading.getRegistration() != null) {
+            startSilenceClock(reading.getRegistration(), ctx);
+            return;
+        }
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
@@ -259,8 +285,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         long watermark = ctx.timerService().currentWatermark();
         AssetRules state = ruleState.value();
         if (state == null) {
-            state = new AssetRules(null, null, new ArrayList<>(), 0);
+            state = emptyRules();
         }
+        int openBefore = openMask(state);
         boolean changed = legacyPresent && adoptLegacyHeld(state);
         ReadingBatch batch = pending.take(time);
         AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(ctx.getCurrentKey());
@@ -287,9 +314,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             if (batch != null) {
                 changed |= hold(time, sorted(batch), state, ctx);
             }
+            changed |= awaitRegistration(state, time, ctx);
         }
         if (changed) {
             ruleState.update(state);
+            countOpen(openBefore, openMask(state));
         }
     }
 
@@ -311,6 +340,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             if (r.getHeld()) {
                 released.inc();
             }
+            AssetSilence.Step silence = AssetSilence.reading(state, ctx.getCurrentKey(), asset,
+                    r.getEvent().getTimestamp().toEpochMilli(), silenceAfterMillis, rules);
+            silenceEvents(silence, out);
             ThresholdRule.Step threshold = ThresholdRule.apply(state.getThreshold(), r.getEvent(), type,
                     asset.getLocation(), rules.threshold(ctx.getCurrentKey(), type,
                             r.getEvent().getTimestamp().toEpochMilli()));
@@ -397,7 +429,123 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 changed = true;
             }
         }
-        return changed;
+        AssetSilence.Step silence = AssetSilence.expire(state, assetId, asset, time, silenceAfterMillis, rules);
+        if (silence.raised() != null || silence.resolved() != null) {
+            silenceEvents(silence, out);
+            changed = true;
+        }
+        return scheduleSilenceCheck(state, asset, time, ctx) || changed;
+    }
+
+    /**
+     * Keeps one silence check per asset: at the event time it goes silent if no reading comes first. A check that is
+     * pending stays (the clock only moves forward, so it fires no later than needed) and is moved when it fires.
+     */
+    private boolean scheduleSilenceCheck(AssetRules state, AssetRegistered asset, long time,
+            org.apache.flink.streaming.api.TimerService timers) {
+        Long pendingAt = state.getSilenceCheckAt();
+        if (pendingAt != null && pendingAt > time) {
+            return false;
+        }
+        long next = AssetSilence.nextCheck(state, asset, time, silenceAfterMillis);
+        if (next < 0) {
+            if (pendingAt == null) {
+                return false;
+            }
+            state.setSilenceCheckAt(null);
+            return true;
+        }
+        timers.registerEventTimeTimer(next);
+        state.setSilenceCheckAt(next);
+        return true;
+    }
+
+    private boolean scheduleSilenceCheck(AssetRules state, AssetRegistered asset, long time, OnTimerContext ctx) {
+        return scheduleSilenceCheck(state, asset, time, ctx.timerService());
+    }
+
+    /**
+     * A registration on the keyed path: an asset with no reading yet gets its silence check at its registration's
+     * timestamp + silence-after, so an asset that registers and never reports raises ASSET_SILENT.
+     */
+    private void startSilenceClock(AssetRegistered registration, ReadOnlyContext ctx) throws Exception {
+        if (silenceAfterMillis <= 0) {
+            return;
+        }
+        AssetRules state = ruleState.value();
+        if (state == null) {
+            state = emptyRules();
+        }
+        if (state.getLastReadingAt() != null || state.getSilentSince() != null || state.getSilenceCheckAt() != null) {
+            return;
+        }
+        if (scheduleSilenceCheck(state, registration, Long.MIN_VALUE, ctx.timerService())) {
+            ruleState.update(state);
+        }
+    }
+
+    /**
+     * A silence check fired while the broadcast registration has not reached this subtask yet (the keyed one did):
+     * checked again a second of event time later, until it has.
+     */
+    private boolean awaitRegistration(AssetRules state, long time, OnTimerContext ctx) {
+        Long pendingAt = state.getSilenceCheckAt();
+        if (pendingAt == null || pendingAt > time) {
+            return false;
+        }
+        ctx.timerService().registerEventTimeTimer(time + 1_000);
+        state.setSilenceCheckAt(time + 1_000);
+        return true;
+    }
+
+    private void silenceEvents(AssetSilence.Step step, Collector<AlertEvent> out) {
+        if (step.raised() != null) {
+            silentAlerts.inc();
+            out.collect(AlertEvent.newBuilder().setTriggered(step.raised()).build());
+        }
+        resolved(step.resolved(), out);
+    }
+
+    /** The rules whose open alerts {@value #METRIC_OPEN} counts, in {@link #openMask} bit order. */
+    static final String[] OPEN_RULES =
+            {ThresholdRule.NAME, SustainedOverheatRule.NAME, ThresholdRule.FLAPPING, AssetSilence.NAME};
+
+    /** Which rules have an open alert in an asset's state, one bit per {@link #OPEN_RULES} entry. */
+    static int openMask(AssetRules state) {
+        ThresholdEpisode threshold = state.getThreshold();
+        WindowAccumulator window = state.getWindow();
+        int mask = 0;
+        if (threshold != null && threshold.getInBreach() && !threshold.getSuppressed()) {
+            mask |= 1;
+        }
+        if (window != null && SustainedOverheatRule.alerted(window)) {
+            mask |= 2;
+        }
+        if (threshold != null && threshold.getFlapStart() >= 0) {
+            mask |= 4;
+        }
+        if (AssetSilence.open(state)) {
+            mask |= 8;
+        }
+        return mask;
+    }
+
+    /** The value of the {@value #METRIC_OPEN} gauge of {@code rule} (for tests). */
+    long openEpisodes(String rule) {
+        return openEpisodes[java.util.Arrays.asList(OPEN_RULES).indexOf(rule)];
+    }
+
+    private void countOpen(int before, int after) {
+        int changed = before ^ after;
+        for (int i = 0; changed != 0; i++, changed >>>= 1) {
+            if ((changed & 1) != 0) {
+                openEpisodes[i] += (after >>> i & 1) != 0 ? 1 : -1;
+            }
+        }
+    }
+
+    private static AssetRules emptyRules() {
+        return AssetRules.newBuilder().setHeldTimestamps(new ArrayList<>()).build();
     }
 
     /** The end of the window that would start where the asset's last closed window ended. */
@@ -417,6 +565,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         return switch (rule) {
             case ThresholdRule.NAME -> thresholdResolved;
             case ThresholdRule.FLAPPING -> flappingResolved;
+            case AssetSilence.NAME -> silentResolved;
             default -> sustainedResolved;
         };
     }
@@ -512,8 +661,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private void adoptLegacyRuleState(Reading reading, ReadOnlyContext ctx) throws Exception {
         AssetRules state = ruleState.value();
         if (state == null) {
-            state = new AssetRules(null, null, new ArrayList<>(), 0);
+            state = emptyRules();
         }
+        int openBefore = openMask(state);
         ThresholdEpisode episode = reading.getLegacyThresholdEpisode();
         if (episode != null && state.getThreshold() == null) {
             state.setThreshold(episode);
@@ -528,6 +678,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             state.setWindow(window);
         }
         ruleState.update(state);
+        countOpen(openBefore, openMask(state));
         reading.setLegacyThresholdEpisode(null);
         reading.setLegacyOpenWindow(null);
     }
@@ -561,8 +712,17 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         @Override
         public void open() throws Exception {
             super.open();
-            ((AssetEvaluator) userFunction).legacyPresent =
-                    LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_HELD_STATE);
+            AssetEvaluator evaluator = (AssetEvaluator) userFunction;
+            evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_HELD_STATE);
+            // the open-alerts gauges start from the restored state: one pass over the subtask's assets at start, so
+            // they are right after any restore, rescale or upgrade without a state of their own
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    evaluator.ruleStateDescriptor(), (key, state) -> {
+                        AssetRules rules = state.value();
+                        if (rules != null) {
+                            evaluator.countOpen(0, openMask(rules));
+                        }
+                    });
         }
     }
 }

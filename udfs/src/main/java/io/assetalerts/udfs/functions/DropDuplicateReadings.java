@@ -83,6 +83,10 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
 
     @Override
     public void processElement(Reading reading, Context ctx, Collector<Reading> out) throws Exception {
+        if (reading.getRegistration() != null) {
+            out.collect(reading); // a registration marker on its way to the evaluator
+            return;
+        }
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
         if (legacyPresent) {
             migrateLegacy(timestamp, ctx);

@@ -60,7 +60,7 @@ public final class LegacyStateCarrier<T> extends KeyedProcessFunction<String, Re
 
     @Override
     public void processElement(Reading reading, Context ctx, Collector<Reading> out) throws Exception {
-        if (present) {
+        if (present && reading.getRegistration() == null) {
             T old = legacy.value();
             if (old != null) {
                 attach.accept(reading, old);

@@ -106,7 +106,7 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
                     + " is more than " + Duration.ofMillis(maxFutureSkewMillis) + " (--max-future-skew) ahead of the"
                     + " wall clock (" + latest.minusMillis(maxFutureSkewMillis) + ")");
         }
-        Reading reading = new Reading(decoded.value(), record.partition(), record.offset(), false, null, null);
+        Reading reading = new Reading(decoded.value(), record.partition(), record.offset(), false, null, null, null);
         return Inbound.newBuilder().setReading(reading).build();
     }
 

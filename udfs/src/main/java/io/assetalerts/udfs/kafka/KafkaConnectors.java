@@ -43,6 +43,15 @@ public final class KafkaConnectors {
     }
 
     /**
+     * The registry again, for the evaluator's keyed input (ASSET_SILENT clocks): the same topic and offsets, its own
+     * client ids (two readers of one topic in one TaskManager may not share them).
+     */
+    public static KafkaSource<Inbound> registryKeyedSource(JobSettings job, String topic) {
+        return source(job, topic, Contract.ASSET_REGISTERED, new StartingOffsets(StartingOffsets.Kind.EARLIEST, null),
+                job.groupId() + "-" + topic + "-keyed");
+    }
+
+    /**
      * The rules source: like the registry, always from the beginning of the compacted topic on a fresh start. The
      * job's snapshot of the topic at submission covers what is there already; this delivers what comes after.
      */
@@ -51,6 +60,11 @@ public final class KafkaConnectors {
     }
 
     private static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract, StartingOffsets start) {
+        return source(job, topic, contract, start, job.groupId() + "-" + topic);
+    }
+
+    private static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract, StartingOffsets start,
+            String clientIdPrefix) {
         Properties props = new Properties();
         props.putAll(job.kafkaProperties());
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,7 +74,7 @@ public final class KafkaConnectors {
                 .setProperties(props)
                 .setTopics(topic)
                 .setGroupId(job.groupId())
-                .setClientIdPrefix(job.groupId() + "-" + topic)
+                .setClientIdPrefix(clientIdPrefix)
                 .setStartingOffsets(offsets(start))
                 .setDeserializer(new InboundDeserializer(contract, job.jobName(), job.maxFutureSkew()));
         return inRootLocale(builder::build);

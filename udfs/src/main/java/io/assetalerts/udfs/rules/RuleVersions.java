@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.schemas.state.WindowRule;
@@ -77,6 +78,10 @@ public final class RuleVersions {
         public boolean flapControl() {
             return flapCount > 0 && flapWindowMillis > 0;
         }
+    }
+
+    /** ASSET_SILENT as it judges an asset at an event time: on or off, and which version said so. */
+    public record Silence(boolean enabled, long version, String scope) {
     }
 
     /** A SUSTAINED_OVERHEAT window: where it starts and ends, and the parameters governing it. */
@@ -203,6 +208,19 @@ public final class RuleVersions {
                 .setVersion(source == null ? BASELINE_VERSION : source.getVersion())
                 .setScope(source == null ? baselineScope(assetType) : source.getScope())
                 .build();
+    }
+
+    /** Whether ASSET_SILENT watches the asset at {@code at} (on unless a scope in force switches it off). */
+    public Silence silence(String assetId, String assetType, long at) {
+        if (!byScope.isEmpty()) {
+            for (RuleSet v : chain(assetId, assetType, at)) {
+                SilenceParameters p = v == null ? null : v.getAssetSilence();
+                if (p != null && p.getEnabled() != null) {
+                    return new Silence(p.getEnabled(), v.getVersion(), v.getScope());
+                }
+            }
+        }
+        return new Silence(true, BASELINE_VERSION, baselineScope(assetType));
     }
 
     /**

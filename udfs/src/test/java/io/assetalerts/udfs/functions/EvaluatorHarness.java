@@ -57,8 +57,17 @@ final class EvaluatorHarness implements AutoCloseable {
     /** With {@code snapshot} as the rules topic read at submission (partition 0). */
     static EvaluatorHarness open(int holdCap, RuleBook rules, RuleSnapshot snapshot, OperatorSubtaskState restoreFrom)
             throws Exception {
-        EvaluatorHarness h = new EvaluatorHarness(new AssetEvaluator.Operator(
-                new AssetEvaluator("alert-job", "telemetry.events", GRACE, holdCap, rules, snapshot)), restoreFrom);
+        return open(holdCap, rules, snapshot, Duration.ZERO, restoreFrom);
+    }
+
+    /**
+     * With silence detection after {@code silenceAfter} (the other harness tests switch it off, so that their alert
+     * lists hold only what they test).
+     */
+    static EvaluatorHarness open(int holdCap, RuleBook rules, RuleSnapshot snapshot, Duration silenceAfter,
+            OperatorSubtaskState restoreFrom) throws Exception {
+        EvaluatorHarness h = new EvaluatorHarness(new AssetEvaluator.Operator(new AssetEvaluator("alert-job",
+                "telemetry.events", GRACE, holdCap, rules, snapshot, silenceAfter)), restoreFrom);
         h.ruleOffset = snapshot.endOffsets().getOrDefault(0, 0L);
         return h;
     }
@@ -79,6 +88,12 @@ final class EvaluatorHarness implements AutoCloseable {
 
     void register(String assetId, String type) throws Exception {
         harness.processBroadcastElement(Control.newBuilder().setAsset(asset(assetId, type)).build(), at(0));
+    }
+
+    /** A registration as the job delivers it: broadcast to the registry, and keyed to the asset's silence clock. */
+    void register(AssetRegistered asset) throws Exception {
+        harness.processBroadcastElement(Control.newBuilder().setAsset(asset).build(), at(0));
+        harness.processElement(EvaluatorInputs.registrationMarker(asset), at(0));
     }
 
     /** A record of the rules topic arriving while the job runs: a version, or the scope's tombstone (null). */

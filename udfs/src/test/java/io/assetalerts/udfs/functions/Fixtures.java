@@ -22,7 +22,7 @@ final class Fixtures {
         TelemetryReceived event = TelemetryReceived.newBuilder()
                 .setEventId(eventId).setAssetId(assetId).setPower(82.4).setTemperature(temperature)
                 .setTimestamp(Instant.ofEpochMilli(at(seconds))).build();
-        return new Reading(event, 0, (long) (seconds * 10), false, null, null);
+        return new Reading(event, 0, (long) (seconds * 10), false, null, null, null);
     }
 
     static AssetRegistered asset(String assetId, String type) {

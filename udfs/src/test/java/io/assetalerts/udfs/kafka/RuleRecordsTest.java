@@ -70,7 +70,7 @@ class RuleRecordsTest {
     @Test
     void encodingAndDecodingAgree() {
         RuleSet rules = RuleSets.version("asset:P-7", 2, Instant.parse("2026-12-01T10:00:00Z").toEpochMilli())
-                .critical(75.5).thresholdEnabled(false).windowCount(2).build();
+                .critical(75.5).thresholdEnabled(false).windowCount(2).silenceEnabled(false).build();
         String json = new String(EventJson.encode(rules), StandardCharsets.UTF_8);
         assertThat(read("asset:P-7", json).getRule().getRuleSet()).isEqualTo(rules);
     }
@@ -86,6 +86,8 @@ class RuleRecordsTest {
             "window size not in seconds  | default   | {\"scope\":\"default\",\"version\":1,\"effectiveFrom\":\"2026-12-01T10:00:00Z\",\"sustainedOverheat\":{\"windowSize\":\"1500ms\"}} | 'sustainedOverheat.windowSize'",
             "critical as a string        | default   | {\"scope\":\"default\",\"version\":1,\"effectiveFrom\":\"2026-12-01T10:00:00Z\",\"temperatureThreshold\":{\"critical\":\"80\"}} | 'temperatureThreshold.critical'",
             "no effectiveFrom            | default   | {\"scope\":\"default\",\"version\":1} | 'effectiveFrom'",
+            "silence as a string         | default   | {\"scope\":\"default\",\"version\":1,\"effectiveFrom\":\"2026-12-01T10:00:00Z\",\"assetSilence\":{\"enabled\":\"no\"}} | 'assetSilence.enabled'",
+            "misspelt silence parameter  | default   | {\"scope\":\"default\",\"version\":1,\"effectiveFrom\":\"2026-12-01T10:00:00Z\",\"assetSilence\":{\"after\":\"5 min\"}} | 'assetSilence.after'",
             "not JSON                    | default   | {scope: default | malformed JSON",
     })
     void aBadRuleIsAnInvalidRuleNamingItsField(String what, String key, String json, String named) {

@@ -3,6 +3,7 @@ package io.assetalerts.udfs.rules;
 import java.time.Instant;
 
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
 
@@ -47,6 +48,11 @@ public final class RuleSets {
 
     public RuleSets sustainedEnabled(boolean enabled) {
         sustained().setEnabled(enabled);
+        return this;
+    }
+
+    public RuleSets silenceEnabled(boolean enabled) {
+        builder.setAssetSilence(new SilenceParameters(enabled));
         return this;
     }
 

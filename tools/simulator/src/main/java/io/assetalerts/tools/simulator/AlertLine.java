@@ -41,6 +41,9 @@ public final class AlertLine {
                 line.append(String.format(Locale.ROOT, " > %.1f", alert.getThreshold()));
             }
         }
+        if (temperature == null && !alert.getRule().isEmpty()) {
+            line.append(": ").append(alert.getReason()); // ASSET_SILENT: no reading for ... (last reading at ...)
+        }
         if (alert.getWindowStart() != null && alert.getWindowEnd() != null) {
             line.append(" in ").append(time(alert.getWindowStart())).append('-').append(time(alert.getWindowEnd()));
         }

@@ -96,7 +96,6 @@ public final class FleetSimulator {
         long progressNanos = config.progressEvery().toNanos();
         long t0 = System.nanoTime();
         long nextProgress = t0 + progressNanos;
-        int incidentsReported = 0;
         Instant lastEventTime = config.generator().start();
         while (!stop.requested()) {
             long sent = generator.generated();
@@ -122,6 +121,10 @@ public final class FleetSimulator {
             }
             Reading reading = generator.next();
             lastEventTime = reading.timestamp();
+            if (reading.silenced()) {
+                announceStarted(generator, reading);
+                continue;
+            }
             byte[] value = config.format() == SimulatorConfig.Format.EVENTS
                     ? EventJson.encode(reading.toEvent())
                     : EventJson.encode(reading.toDeviceReading());
@@ -131,10 +134,7 @@ public final class FleetSimulator {
                             sendFailure.compareAndSet(null, e);
                         }
                     });
-            List<Incident> started = generator.startedIncidents();
-            for (; incidentsReported < started.size(); incidentsReported++) {
-                announce(started.get(incidentsReported), reading);
-            }
+            announceStarted(generator, reading);
         }
         producer.flush();
         Exception failure = sendFailure.get();
@@ -152,13 +152,26 @@ public final class FleetSimulator {
                 NAME, seconds, sent, seconds > 0 ? sent / seconds : 0.0, eventTime, incidents);
     }
 
+    private int incidentsReported;
+
+    /** Reports the incidents that began with this reading. */
+    private void announceStarted(TelemetryGenerator generator, Reading reading) {
+        List<Incident> started = generator.startedIncidents();
+        for (; incidentsReported < started.size(); incidentsReported++) {
+            announce(started.get(incidentsReported), reading);
+        }
+    }
+
     /** Reports an incident with the first reading it shaped. */
     private void announce(Incident incident, Reading reading) {
         Asset asset = config.generator().fleet().stream()
                 .filter(a -> a.assetId().equals(incident.assetId())).findFirst().orElseThrow();
-        err.printf(Locale.ROOT, "%s: incident %s on %s (%s @ %s) from %s event time, reading %.1f°C%n", NAME,
+        String what = incident.kind() == Incident.Kind.SILENT
+                ? "no readings for " + org.apache.flink.util.TimeUtils.formatWithHighestUnit(Incident.SILENT_LENGTH)
+                : String.format(Locale.ROOT, "reading %.1f°C", reading.temperature());
+        err.printf(Locale.ROOT, "%s: incident %s on %s (%s @ %s) from %s event time, %s%n", NAME,
                 incident.kind().name().toLowerCase(Locale.ROOT), asset.assetId(), asset.assetType(),
-                asset.location(), reading.timestamp(), reading.temperature());
+                asset.location(), reading.timestamp(), what);
     }
 
     private static String number(double value) {

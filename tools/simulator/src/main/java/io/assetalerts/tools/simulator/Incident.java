@@ -22,8 +22,16 @@ public record Incident(String assetId, Kind kind, Duration offset) {
         /** A short burst above the critical temperature: the first readings at or after the offset. */
         SPIKE,
         /** A stretch of event time with readings between warn and critical, long enough for N hot windows. */
-        SUSTAINED
+        SUSTAINED,
+        /**
+         * The asset sends nothing for {@link #SILENT_LENGTH} of event time (longer than the job's default
+         * {@code --silence-after}, 10 min), then reports again: ASSET_SILENT, then its resolve.
+         */
+        SILENT
     }
+
+    /** How long a silent incident keeps its asset quiet, in event time. */
+    public static final Duration SILENT_LENGTH = Duration.ofMinutes(12);
 
     public static List<Incident> parseList(String value) {
         List<Incident> incidents = new ArrayList<>();
@@ -44,7 +52,7 @@ public record Incident(String assetId, Kind kind, Duration offset) {
         try {
             kind = Kind.valueOf(parts[1].trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("incident kind must be spike or sustained, got '" + parts[1] + "'");
+            throw new IllegalArgumentException("incident kind must be spike, sustained or silent, got '" + parts[1] + "'");
         }
         Duration offset;
         try {

@@ -84,6 +84,11 @@ public final class TelemetryGenerator {
     public record Reading(long sequence, Asset asset, Instant timestamp, double power, double temperature,
             String readingId, Incident incident) {
 
+        /** A reading a silent incident swallows: the simulator does not send it. */
+        public boolean silenced() {
+            return incident != null && incident.kind() == Kind.SILENT;
+        }
+
         public TelemetryReceived toEvent() {
             return TelemetryReceived.newBuilder()
                     .setEventId(readingId)
@@ -218,7 +223,9 @@ public final class TelemetryGenerator {
             if (active != null) {
                 shapedBy = active.incident;
                 power *= 1.12;
-                if (active.incident.kind() == Kind.SPIKE) {
+                if (active.incident.kind() == Kind.SILENT) {
+                    // not sent (see Reading#silenced); the values are drawn all the same, so the rest stays as it was
+                } else if (active.incident.kind() == Kind.SPIKE) {
                     temperature = settings.critical() + SPIKE_PROFILE[active.spikeReadingsDone++]
                             + clamp(0.5 * incidentNoise, 1.0);
                 } else {
@@ -238,10 +245,16 @@ public final class TelemetryGenerator {
 
         /** The incident shaping this reading (a spike wins over a sustained overheat); drops finished ones. */
         private ActiveIncident activeIncident(long offsetMillis) {
-            pending.removeIf(a -> a.incident.kind() == Kind.SPIKE ? a.spikeReadingsDone >= SPIKE_READINGS
-                    : offsetMillis >= a.incident.offset().plus(settings.sustainedLength()).toMillis());
+            pending.removeIf(a -> switch (a.incident.kind()) {
+                case SPIKE -> a.spikeReadingsDone >= SPIKE_READINGS;
+                case SUSTAINED -> offsetMillis >= a.incident.offset().plus(settings.sustainedLength()).toMillis();
+                case SILENT -> offsetMillis >= a.incident.offset().plus(Incident.SILENT_LENGTH).toMillis();
+            });
             ActiveIncident sustained = null;
             for (ActiveIncident a : pending) {
+                if (a.incident.kind() == Kind.SILENT) {
+                    return a;
+                }
                 if (a.incident.kind() == Kind.SPIKE) {
                     return a;
                 }
