@@ -100,6 +100,19 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /** Kills the broker process as a crash would (SIGKILL); clients keep retrying until {@link #restartBroker}. */
+    public void killBroker() {
+        broker.kill();
+    }
+
+    /** Starts the broker again on the same ports, with the data it had. */
+    public void restartBroker() {
+        int port = broker.port();
+        int controllerPort = broker.controllerPort();
+        broker.close();
+        broker = KafkaBroker.start(dir, port, controllerPort);
+    }
+
     public String bootstrapServers() {
         requireRunning();
         return broker.bootstrapServers();

@@ -3,6 +3,7 @@ package io.assetalerts.udfs.kafka;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Inbound;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -17,13 +18,14 @@ public final class EventTimeWatermarks {
     }
 
     /**
-     * Telemetry: bounded out-of-orderness per partition, idle partitions excluded after {@code idleness}.
-     * Rejected records carry no event time ({@code Long.MIN_VALUE}), so garbage can never push event time
-     * forward and make good records late.
+     * Telemetry: bounded out-of-orderness per partition; a partition quiet for {@code idleness} is left out of event
+     * time only once its source subtask has read everything committed to it ({@link CaughtUpIdleness}), so a broker
+     * or partition outage never lets event time pass data still in Kafka. Rejected records carry no event time
+     * ({@code Long.MIN_VALUE}), so garbage can never push event time forward and make good records late.
      */
     public static WatermarkStrategy<Inbound> telemetry(Duration outOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<Inbound>forBoundedOutOfOrderness(outOfOrderness)
-                .withIdleness(idleness)
+        return WatermarkStrategy.<Inbound>forGenerator(ctx -> new CaughtUpIdleness(
+                        new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleness, ctx))
                 .withTimestampAssigner((inbound, kafkaTimestamp) -> inbound.getReading() != null
                         ? inbound.getReading().getEvent().getTimestamp().toEpochMilli()
                         : Long.MIN_VALUE);

@@ -1,6 +1,7 @@
 package io.assetalerts.udfs.kafka;
 
 import java.util.Locale;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -10,6 +11,7 @@ import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,8 +32,14 @@ public final class KafkaConnectors {
      * committed on checkpoints (for lag monitoring); a restart from a checkpoint or savepoint resumes from the
      * source's own state, not from these.
      */
-    public static KafkaSource<Inbound> source(JobSettings job, String topic, Contract contract) {
-        return source(job, topic, contract, job.startingOffsets());
+    public static Source<Inbound, ?, ?> source(JobSettings job, String topic, Contract contract) {
+        KafkaSource<Inbound> kafka = source(job, topic, contract, job.startingOffsets());
+        Properties check = new Properties();
+        check.putAll(job.kafkaProperties());
+        check.put("client.id", job.groupId() + "-" + topic + "-caught-up-check");
+        Duration every = Duration.ofMillis(Math.max(1_000, Math.min(10_000, job.idleness().toMillis() / 3)));
+        return new TrackedKafkaSource(kafka, ReaderProgress.checkConsumer(check, job.bootstrapServers(),
+                check.getProperty("client.id")), every);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final int port;
+    private int controllerPort;
     private final Thread shutdownHook;
     private volatile boolean stopping;
 
@@ -83,7 +84,9 @@ public final class KafkaBroker implements AutoCloseable {
             List<String> format = Files.exists(dir.resolve("data").resolve("meta.properties"))
                     ? List.of()
                     : formatArgs(serverProperties);
-            return launch(dir, classpath, serverProperties, format, ports[0], heap);
+            KafkaBroker broker = launch(dir, classpath, serverProperties, format, ports[0], heap);
+            broker.controllerPort = ports[1];
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,6 +103,24 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /**
+     * Kills the broker process ({@code SIGKILL}: no controlled shutdown, as in a crash), for fault tests; {@link
+     * #start(Path, int, int)} with the same directory and ports brings it back with its data.
+     */
+    public void kill() {
+        stopping = true;
+        process.destroyForcibly();
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public long pid() {

@@ -20,7 +20,7 @@ class IncidentTest {
     @Test
     void saysWhichPartIsWrong() {
         assertThatThrownBy(() -> Incident.parse("TURBINE-101:spike")).hasMessageContaining("ASSET:KIND:START_OFFSET");
-        assertThatThrownBy(() -> Incident.parse("TURBINE-101:melt:3s")).hasMessageContaining("spike or sustained");
+        assertThatThrownBy(() -> Incident.parse("TURBINE-101:melt:3s")).hasMessageContaining("spike, sustained or silent");
         assertThatThrownBy(() -> Incident.parse("TURBINE-101:spike:soon")).hasMessageContaining("duration");
     }
 }

@@ -136,6 +136,21 @@ class TelemetryGeneratorTest {
     }
 
     @Test
+    void aSilentIncidentSwallowsTheAssetsReadingsForTwelveMinutesOfEventTime() {
+        Incident silent = new Incident("TURBINE-101", Kind.SILENT, Duration.ofSeconds(30));
+        List<Reading> readings = generate(settings(5, List.of(silent)), 20_000);
+
+        List<Reading> turbine = readings.stream().filter(r -> r.asset().assetId().equals("TURBINE-101")).toList();
+        List<Reading> silenced = turbine.stream().filter(Reading::silenced).toList();
+        assertThat(silenced.get(0).timestamp()).isAfterOrEqualTo(START.plusSeconds(30));
+        assertThat(silenced.get(silenced.size() - 1).timestamp())
+                .isBefore(START.plusSeconds(30).plus(Incident.SILENT_LENGTH));
+        assertThat(turbine.get(turbine.size() - 1).timestamp()).as("it reports again afterwards")
+                .isAfter(START.plusSeconds(30).plus(Incident.SILENT_LENGTH));
+        assertThat(readings.stream().filter(Reading::silenced)).allMatch(r -> r.asset().assetId().equals("TURBINE-101"));
+    }
+
+    @Test
     void anIncidentChangesOnlyTheReadingsItShapes() {
         List<Reading> plain = generate(settings(11, List.of()), 4_000);
         List<Reading> withIncidents = generate(settings(11, List.of(
