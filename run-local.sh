@@ -41,13 +41,13 @@ the alerts as they are committed. Stops everything on Ctrl-C or after --duration
 
   --duration DURATION       stop after this long once everything runs (90, 90s, 2min, 1h); default: until Ctrl-C
   --seed N                  simulator seed (default 42): same seed, same readings
-  --incident A:KIND:OFFSET  scripted incidents, e.g. TURBINE-101:spike:30s,PUMP-101:sustained:1min (KIND spike or
-                            sustained, OFFSET in event time after the simulation start)
+  --incident A:KIND:OFFSET  scripted incidents, e.g. TURBINE-101:spike:30s,PUMP-101:sustained:1min (KIND spike,
+                            sustained, or silent: no readings for 12 min; OFFSET in event time after the start)
   --spike-every DURATION    a spike on a random asset every DURATION of event time
   --sustained-every DURATION  a sustained overheat on a random asset every DURATION of event time
                             (without any of the three incident flags: TURBINE-101:spike:30s,
-                            PUMP-101:sustained:1min, PUMP-101:sustained:7min, --spike-every 5min,
-                            --sustained-every 15min)
+                            PUMP-101:sustained:1min, PUMP-101:sustained:7min, TRANSFORMER-101:silent:2min,
+                            --spike-every 5min, --sustained-every 15min)
   --rule-change S:OFFSET:P=V  rule versions the simulator publishes to alert.rules before its first reading, e.g.
                             type:PUMP:5min:critical=92 (the default: from 5 min of event time on, PUMP's threshold is
                             92, so the second PUMP-101 overheat also raises TEMPERATURE_THRESHOLD); 'none' for none
@@ -111,7 +111,7 @@ for p in KAFKA_PORT KAFKA_CONTROLLER_PORT FLINK_PORT FLINK_RPC_PORT; do
   [[ ${!p} =~ ^[0-9]+$ ]] && (( ${!p} > 0 && ${!p} < 65536 )) || usage_error "$p must be a port number, got '${!p}'"
 done
 $ASSETS_FLAG || SIM_ARGS+=(--assets 48)
-$INCIDENT_FLAGS || SIM_ARGS+=(--incident TURBINE-101:spike:30s,PUMP-101:sustained:1min,PUMP-101:sustained:7min
+$INCIDENT_FLAGS || SIM_ARGS+=(--incident TURBINE-101:spike:30s,PUMP-101:sustained:1min,PUMP-101:sustained:7min,TRANSFORMER-101:silent:2min
                               --spike-every 5min --sustained-every 15min)
 [[ $RULE_CHANGE == none ]] || SIM_ARGS+=(--rule-change "$RULE_CHANGE")
 command -v java >/dev/null || fail 1 "java (17+) is not on the PATH"

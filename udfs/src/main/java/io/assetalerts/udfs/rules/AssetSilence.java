@@ -145,6 +145,18 @@ public final class AssetSilence {
                 .build();
     }
 
+    /** A duration as people say it: {@code 4 min}, {@code 2 min 9.6 s}, {@code 45 s}. */
+    static String readable(long millis) {
+        long minutes = millis / 60_000;
+        long rest = millis % 60_000;
+        String seconds = rest % 1000 == 0 ? Long.toString(rest / 1000)
+                : java.math.BigDecimal.valueOf(rest, 3).stripTrailingZeros().toPlainString();
+        if (minutes == 0) {
+            return seconds + " s";
+        }
+        return rest == 0 ? minutes + " min" : minutes + " min " + seconds + " s";
+    }
+
     /** The end of a silence that began at {@code start}, by a reading at {@code at}. */
     public static AlertResolved end(String assetId, AssetRegistered asset, long start, long at, Long version,
             String scope) {
@@ -153,8 +165,7 @@ public final class AssetSilence {
                 .setAssetId(assetId)
                 .setRule(NAME)
                 .setSeverity(SEVERITY)
-                .setReason("reading at " + Instant.ofEpochMilli(at) + " after "
-                        + TimeUtils.formatWithHighestUnit(Duration.ofMillis(at - start)) + " of silence")
+                .setReason("reading at " + Instant.ofEpochMilli(at) + " after " + readable(at - start) + " of silence")
                 .setAssetType(asset.getAssetType())
                 .setLocation(asset.getLocation())
                 .setEpisodeStart(Instant.ofEpochMilli(start))

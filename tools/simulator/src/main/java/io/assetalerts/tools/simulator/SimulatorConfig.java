@@ -44,7 +44,7 @@ public record SimulatorConfig(
               --speedup 1                 event time runs this many times faster than the wall clock
               --start-time now            event time of the first reading (ISO-8601, e.g. 2026-01-10T10:15:00Z)
               --seed 42                   same seed and flags, same readings and eventIds
-              --incident A:KIND:OFFSET    scripted incidents, comma-separated; KIND spike|sustained, OFFSET event
+              --incident A:KIND:OFFSET    scripted incidents, comma-separated; KIND spike|sustained|silent, OFFSET event
                                           time after --start-time, e.g. TURBINE-101:spike:30s,PUMP-101:sustained:1min
               --spike-every DURATION      a spike above --critical on a random asset every DURATION of event time
               --sustained-every DURATION  a sustained overheat above --warn on a random asset every DURATION

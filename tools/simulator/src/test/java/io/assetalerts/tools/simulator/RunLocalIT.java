@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
+import io.assetalerts.udfs.rules.AssetSilence;
 import io.assetalerts.udfs.rules.ThresholdRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,13 @@ class RunLocalIT {
             Path.of(System.getProperty("run-local.dir", "target/run-local-it")).toAbsolutePath().normalize();
     private static final Duration HARD_LIMIT = Duration.ofMinutes(5);
     private static final String[] SIMULATION = {"--seed", "7", "--start-time", "2026-01-10T10:15:00Z",
-        "--incident", "TURBINE-101:spike:20s", "--rate", "50", "--speedup", "10", "--assets", "48",
+        "--incident", "TURBINE-101:spike:20s,TRANSFORMER-101:silent:20s", "--rate", "50", "--speedup", "10", "--assets", "48",
         "--rule-change", "type:TURBINE:10s:critical=99"};
 
     private Process process;
 
     @Test
-    void showsTheAlertOfTheSeededIncidentAndStopsCleanlyAfterTheDuration() throws Exception {
+    void showsTheAlertsOfTheSeededIncidentsAndStopsCleanlyAfterTheDuration() throws Exception {
         int kafkaPort = freePort();
         int flinkPort = freePort();
         // 60 s of alert view: the reading goes simulator -> telemetry.raw -> ingest job -> telemetry.events -> alert
@@ -68,9 +69,12 @@ class RunLocalIT {
                 String.join("\n", output)).isTrue();
         assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
         assertThat(output).contains("Flink Web UI: http://127.0.0.1:" + flinkPort);
-        assertThat(output.stream().filter(line -> line.contains("alertId=")))
-                .as(String.join("\n", output))
-                .containsExactly(expectedLines());
+        List<String> alertLines = output.stream().filter(line -> line.contains("alertId=")).toList();
+        String[] expected = expectedLines();
+        assertThat(alertLines).as(String.join("\n", output)).containsExactlyInAnyOrder(expected);
+        // one asset's events are in one partition of alert.events, so its raise comes before its end
+        assertThat(alertLines.indexOf(expected[0])).isLessThan(alertLines.indexOf(expected[1]));
+        assertThat(alertLines.indexOf(expected[2])).isLessThan(alertLines.indexOf(expected[3]));
         assertThat(output).anyMatch(line -> line.startsWith("watch-alerts: first alert on screen"));
         assertThat(output).anyMatch(line -> line.contains("stopped in"));
         assertThat(livePidFiles()).as("processes left running").isEmpty();
@@ -78,9 +82,47 @@ class RunLocalIT {
 
     /**
      * What the alert view must show: the threshold rule over TURBINE-101's simulated readings raises one alert, and the
-     * first reading at or below the threshold after the spike ends its episode (issue 13).
+     * first reading at or below the threshold after the spike ends its episode; TRANSFORMER-101 goes quiet for 12 min
+     * of event time, so ASSET_SILENT is raised 10 min after its last reading and resolved by its next one (issue 13).
      */
     private static String[] expectedLines() {
+        String[] threshold = thresholdLines();
+        String[] silence = silenceLines();
+        return new String[] {threshold[0], threshold[1], silence[0], silence[1]};
+    }
+
+    private static String[] silenceLines() {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
+        flags.addAll(List.of(SIMULATION));
+        TelemetryGenerator generator = new TelemetryGenerator(
+                SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator());
+        long silenceAfter = io.assetalerts.udfs.config.AlertJobConfig.DEFAULT_SILENCE_AFTER.toMillis();
+        var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
+                io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
+        Reading last = null;
+        for (int i = 0; i < 100_000; i++) {
+            Reading reading = generator.next();
+            if (!reading.asset().assetId().equals("TRANSFORMER-101") || reading.silenced()) {
+                continue;
+            }
+            long at = reading.timestamp().toEpochMilli();
+            if (last != null && at - last.timestamp().toEpochMilli() > silenceAfter) {
+                long lastAt = last.timestamp().toEpochMilli();
+                var asset = io.assetalerts.schemas.AssetRegistered.newBuilder().setEventId("unused")
+                        .setAssetId("TRANSFORMER-101").setAssetType(reading.asset().assetType())
+                        .setLocation(reading.asset().location()).setTimestamp(last.timestamp()).build();
+                var rule = rules.silence("TRANSFORMER-101", asset.getAssetType(), lastAt + silenceAfter);
+                return new String[] {
+                    AlertLine.format(AssetSilence.alert("TRANSFORMER-101", asset, lastAt, false, silenceAfter, rule)),
+                    AlertLine.format(AssetSilence.end("TRANSFORMER-101", asset, lastAt + silenceAfter, at,
+                            rule.version(), rule.scope()))};
+            }
+            last = reading;
+        }
+        throw new AssertionError("the simulation has no silence of TRANSFORMER-101");
+    }
+
+    private static String[] thresholdLines() {
         List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
         flags.addAll(List.of(SIMULATION));
         TelemetryGenerator.Settings settings = SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator();
