@@ -158,6 +158,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         produce(topic, List.of(new ProducerRecord<>(topic, key, value)));
     }
 
+    /** Produces raw records (any bytes, null keys and values) and returns once all are acknowledged. */
+    public void produceBytes(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+        send(topic, records);
+    }
+
     /** Produces raw bytes, for payloads that are not UTF-8 text. */
     public void produceBytes(String topic, byte[] key, byte[] value) {
         send(topic, List.of(new ProducerRecord<>(topic, key, value)));

@@ -272,6 +272,8 @@ public final class EventJson {
                             DeadLetters.PAYLOAD_ENCODING_UTF8))
                     .setJob(required(json, "job", EventJson::id))
                     .setDetectedAt(required(json, "detectedAt", EventJson::timestamp))
+                    .setTruncated(orDefault(optional(json, "truncated", EventJson::bool), false))
+                    .setPayloadBytes(optional(json, "payloadBytes", EventJson::intNumber))
                     .build());
         } catch (Rejection r) {
             return r.toDecoded();
@@ -597,6 +599,12 @@ public final class EventJson {
             writeString(json, "payloadEncoding", deadLetter.getPayloadEncoding());
             writeString(json, "job", deadLetter.getJob());
             writeTimestamp(json, "detectedAt", deadLetter.getDetectedAt());
+            if (deadLetter.getTruncated()) {
+                json.writeBooleanField("truncated", true);
+            }
+            if (deadLetter.getPayloadBytes() != null) {
+                json.writeNumberField("payloadBytes", deadLetter.getPayloadBytes());
+            }
         });
     }
 

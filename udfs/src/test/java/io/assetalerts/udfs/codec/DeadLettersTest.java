@@ -127,7 +127,36 @@ class DeadLettersTest {
                         + "\"sourceTopic\":\"telemetry.raw\",\"partition\":3,\"offset\":42,\"key\":\"TURBINE-101\","
                         + "\"payload\":\"{\\\"assetId\\\":\\\"TURBINE-101\\\",\\\"temperature\\\":\\\"96.2\\\"}\","
                         + "\"payloadEncoding\":\"utf8\",\"job\":\"telemetry-ingest\","
-                        + "\"detectedAt\":\"2026-01-10T10:16:07.250Z\"}");
+                        + "\"detectedAt\":\"2026-01-10T10:16:07.250Z\",\"payloadBytes\":46}");
+    }
+
+    @Test
+    void aHugeBinaryValueIsCutSoThatTheDeadLetterFitsAKafkaRecord() {
+        byte[] huge = new byte[900 * 1024];
+        new java.util.Random(1).nextBytes(huge);
+
+        DeadLetter deadLetter = of(KEY, huge);
+
+        assertThat(deadLetter.getTruncated()).isTrue();
+        assertThat(deadLetter.getPayloadBytes()).isEqualTo(900 * 1024);
+        assertThat(java.util.Base64.getDecoder().decode(deadLetter.getPayload()))
+                .isEqualTo(java.util.Arrays.copyOf(huge, DeadLetters.MAX_PAYLOAD_BYTES));
+        assertThat(EventJson.encode(deadLetter).length).as("one Kafka record of at most 1 MiB").isLessThan(1024 * 1024);
+        assertThat(EventJson.decodeDeadLetter(EventJson.encode(deadLetter)).value()).isEqualTo(deadLetter);
+    }
+
+    @Test
+    void aHugeTextValueIsCutAtACharacterAndStaysWithinARecordEvenWhenEveryCharacterIsEscaped() {
+        String control = "\u0001".repeat(900 * 1024); // valid UTF-8, six bytes each in JSON
+        DeadLetter controls = of(KEY, control.getBytes(UTF_8));
+        assertThat(controls.getTruncated()).isTrue();
+        assertThat(controls.getPayload()).hasSize(DeadLetters.MAX_PAYLOAD_BYTES);
+        assertThat(EventJson.encode(controls).length).isLessThan(1024 * 1024);
+
+        String euros = "\u20ac".repeat(100_000); // three bytes each: cut between characters, never inside one
+        DeadLetter cut = of(KEY, euros.getBytes(UTF_8));
+        assertThat(cut.getPayload()).hasSize(DeadLetters.MAX_PAYLOAD_BYTES / 3).matches("\u20ac+");
+        assertThat(cut.getPayloadEncoding()).isEqualTo(DeadLetters.PAYLOAD_ENCODING_UTF8);
     }
 
     @Test
