@@ -100,6 +100,19 @@ public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallb
         return startReport;
     }
 
+    /** Kills the TaskManager with SIGKILL, as a crash would, and returns once its process is gone. */
+    public void killTaskManager() throws IOException {
+        long pid = Long.parseLong(Files.readString(dir.resolve("taskmanager.pid")).strip());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager " + pid));
+        process.destroyForcibly();
+        process.onExit().orTimeout(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Starts a TaskManager again ({@code tools/flink-local.sh taskmanager DIR}). */
+    public void startTaskManager() throws IOException, InterruptedException {
+        script(START_TIMEOUT, Map.of(), "taskmanager");
+    }
+
     /** The port of the TaskManager's Prometheus endpoint, from its log (the reporter takes the first free port). */
     public int taskManagerPrometheusPort() {
         try {

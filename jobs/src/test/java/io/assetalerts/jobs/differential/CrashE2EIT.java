@@ -1,0 +1,221 @@
+package io.assetalerts.jobs.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import io.assetalerts.jobs.testing.HostileRecords;
+import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.LocalFlinkCluster;
+import io.assetalerts.schemas.AlertResolved;
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.rules.RuleVersions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, crashes on the real cluster: while a seeded fleet streams through the shaded job on a standalone cluster
+ * ({@code tools/flink-local.sh}), the TaskManager is killed with SIGKILL five times at seeded moments (two of them
+ * while a checkpoint is in progress) and started again each time, and the broker is killed and kept away for more
+ * than three times the idleness. The alerts and resolves must equal the reference model's, with the same ids, each
+ * once; the DLQ must hold exactly the bad records sent (and the unregistered assets' readings), none of them late.
+ */
+class CrashE2EIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final LocalFlinkCluster FLINK = new LocalFlinkCluster();
+
+    private static final int CHUNKS = 10;
+    /** After which chunks the TaskManager is killed; the ones marked in {@link #DURING_CHECKPOINT} wait for one. */
+    private static final List<Integer> KILLS = List.of(1, 2, 4, 6, 8);
+    private static final List<Integer> DURING_CHECKPOINT = List.of(2, 6);
+    private static final int BROKER_OUTAGE_AFTER = 5;
+    private static final Duration IDLENESS = Duration.ofSeconds(3);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @Test
+    void fiveTaskManagerKillsAndABrokerOutageLeaveTheAlertsExactlyTheModels(@TempDir Path dir) throws Exception {
+        Path rulesFile = dir.resolve("rules.yaml");
+        Files.writeString(rulesFile, RandomFleet.RULES_YAML);
+        RuleBook rules = RuleBook.load(rulesFile, RuleSettings.SPEC_DEFAULTS);
+        RandomFleet fleet = new RandomFleet(21, 80, 12, rules);
+        String id = KAFKA.uniqueTopic("crash");
+        String assets = id + ".asset.events";
+        String telemetry = id + ".telemetry.events";
+        String alerts = id + ".alert.events";
+        String dlq = id + ".dlq";
+        KAFKA.createTopic(assets, 1, Map.of("cleanup.policy", "compact"));
+        KAFKA.createTopic(telemetry, 4);
+        KAFKA.createTopic(alerts, 2);
+        KAFKA.createTopic(dlq, 1);
+        KAFKA.createTopic(id + ".alert.rules", 1, Map.of("cleanup.policy", "compact"));
+        List<ProducerRecord<String, String>> registrations = new ArrayList<>();
+        for (AssetRegistered a : fleet.registrations) {
+            registrations.add(new ProducerRecord<>(assets, a.getAssetId(), new String(EventJson.encode(a),
+                    StandardCharsets.UTF_8)));
+        }
+        KAFKA.produce(assets, registrations);
+
+        List<ProducerRecord<byte[], byte[]>> hostile =
+                HostileRecords.generate(telemetry, fleet.registrations.get(1).getAssetId(), 500, 21);
+        List<List<ProducerRecord<byte[], byte[]>>> chunks = chunks(telemetry, fleet, hostile);
+        ReferenceModel.Events expected = ReferenceModel.events(fleet.registrations, fleet.arrivals,
+                new RuleVersions(rules), RandomFleet.SILENCE_AFTER);
+        long unregistered = fleet.arrivals.stream().filter(r -> r.getAssetId().startsWith("GHOST"))
+                .map(TelemetryReceived::getEventId).distinct().count();
+
+        var rest = FLINK.rest();
+        String jar = rest.uploadJar(shadedJar());
+        String job = rest.runJar(jar, List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts, "--dlq-topic", dlq,
+                "--rules-topic", id + ".alert.rules", "--group-id", id, "--transactional-id-prefix", id,
+                "--rules", rulesFile.toString(), "--silence-after", RandomFleet.SILENCE_AFTER.toSeconds() + "s",
+                "--idleness", IDLENESS.toSeconds() + "s", "--starting-offsets", "earliest",
+                "--checkpoint-interval", "2s"), 2, null);
+        rest.awaitRunning(job, TIMEOUT);
+        Random moments = new Random(21);
+        List<String> faults = new ArrayList<>();
+        for (int i = 0; i < CHUNKS; i++) {
+            KAFKA.produceBytes(telemetry, chunks.get(i));
+            if (KILLS.contains(i)) {
+                if (DURING_CHECKPOINT.contains(i)) {
+                    awaitCheckpointInProgress(job);
+                } else {
+                    faultAfter(Duration.ofMillis(moments.nextInt(3_000)));
+                }
+                long restartedBefore = lastRestart(job);
+                long killedAt = System.nanoTime();
+                FLINK.killTaskManager();
+                FLINK.startTaskManager();
+                awaitRecovered(job, restartedBefore);
+                faults.add(String.format("TaskManager kill after chunk %d%s, running again in %.1f s", i,
+                        DURING_CHECKPOINT.contains(i) ? " (checkpoint in progress)" : "",
+                        (System.nanoTime() - killedAt) / 1e9));
+            }
+            if (i == BROKER_OUTAGE_AFTER) {
+                KAFKA.killBroker();
+                try {
+                    faultAfter(IDLENESS.multipliedBy(4)); // the outage itself: 4 x the idleness
+                } finally {
+                    KAFKA.restartBroker();
+                }
+                faults.add("broker kill after chunk " + i + " for " + IDLENESS.multipliedBy(4).toSeconds() + " s");
+            }
+        }
+        System.out.println("[crash-e2e] " + String.join("; ", faults));
+
+        List<ConsumerRecord<String, String>> written =
+                KAFKA.readCommittedEvents(alerts, expected.alerts().size(), expected.resolved().size(), TIMEOUT);
+        List<AlertTriggered> raised = written.stream().filter(KafkaBrokerExtension::isAlert)
+                .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
+        List<AlertResolved> ended = written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
+                .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
+        assertThat(raised).extracting(AlertTriggered::getAlertId).doesNotHaveDuplicates();
+        assertThat(raised).containsExactlyInAnyOrderElementsOf(expected.alerts());
+        assertThat(ended).containsExactlyInAnyOrderElementsOf(expected.resolved());
+
+        int deadLetters = hostile.size() + (int) unregistered;
+        List<DeadLetter> dead = KAFKA.readCommitted(dlq, deadLetters, TIMEOUT).stream()
+                .map(r -> EventJson.decodeDeadLetter(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
+        Map<String, Integer> byReason = new TreeMap<>();
+        dead.forEach(d -> byReason.merge(d.getReason(), 1, Integer::sum));
+        System.out.printf("[crash-e2e] %d readings, %d bad records; %d alerts and %d resolves as the model's; DLQ %s%n",
+                fleet.arrivals.size(), hostile.size(), raised.size(), ended.size(), byReason);
+        assertThat(dead).as("each bad record exactly once").hasSize(deadLetters);
+        assertThat(byReason).doesNotContainKey("LATE_EVENT").containsEntry("UNKNOWN_ASSET", (int) unregistered);
+    }
+
+    /** The readings in arrival order with the bad records among them, cut in {@link #CHUNKS}; the ticks last. */
+    private static List<List<ProducerRecord<byte[], byte[]>>> chunks(String telemetry, RandomFleet fleet,
+            List<ProducerRecord<byte[], byte[]>> hostile) {
+        List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>();
+        Random random = new Random(21);
+        int h = 0;
+        for (TelemetryReceived r : fleet.arrivals) {
+            if (h < hostile.size() && random.nextInt(12) == 0) {
+                all.add(hostile.get(h++));
+            }
+            all.add(new ProducerRecord<>(telemetry, r.getAssetId().getBytes(StandardCharsets.UTF_8), EventJson.encode(r)));
+        }
+        all.addAll(hostile.subList(h, hostile.size()));
+        String tickAsset = fleet.registrations.get(0).getAssetId();
+        for (int p = 0; p < 4; p++) {
+            TelemetryReceived tick = TelemetryReceived.newBuilder().setEventId("tick-" + p).setAssetId(tickAsset)
+                    .setPower(1).setTemperature(20).setTimestamp(RandomFleet.START.plus(Duration.ofHours(2))).build();
+            all.add(new ProducerRecord<>(telemetry, p, tickAsset.getBytes(StandardCharsets.UTF_8), EventJson.encode(tick)));
+        }
+        List<List<ProducerRecord<byte[], byte[]>>> chunks = new ArrayList<>();
+        int size = (all.size() + CHUNKS - 1) / CHUNKS;
+        for (int i = 0; i < CHUNKS; i++) {
+            chunks.add(all.subList(Math.min(all.size(), i * size), Math.min(all.size(), (i + 1) * size)));
+        }
+        return chunks;
+    }
+
+    /** When the job last entered RESTARTING (epoch millis; 0 if it never did), from its REST details. */
+    private static long lastRestart(String job) {
+        return FLINK.rest().get("/jobs/" + job).path("timestamps").path("RESTARTING").asLong(0);
+    }
+
+    /** Waits until the job has restarted after {@code restartedBefore} and every task of it runs again. */
+    private static void awaitRecovered(String job, long restartedBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            var details = FLINK.rest().get("/jobs/" + job);
+            boolean restarted = details.path("timestamps").path("RESTARTING").asLong(0) > restartedBefore;
+            boolean running = details.path("state").asText().equals("RUNNING");
+            boolean allTasks = true;
+            for (var vertex : details.path("vertices")) {
+                allTasks &= vertex.path("status").asText().equals("RUNNING");
+            }
+            if (restarted && running && allTasks) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("job %s restarted and running within %s: %s", job, TIMEOUT, details)
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Polls the checkpoint statistics until one is in progress, so that the kill lands inside it. */
+    private static void awaitCheckpointInProgress(String job) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (FLINK.rest().get("/jobs/" + job + "/checkpoints").path("counts").path("in_progress").asInt() == 0) {
+            assertThat(System.nanoTime()).as("a checkpoint in progress within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Lets the fault land this much later (or last this long): a moment of the scenario, not a wait for a result. */
+    private static void faultAfter(Duration delay) throws InterruptedException {
+        Thread.sleep(delay.toMillis());
+    }
+
+    private static Path shadedJar() throws java.io.IOException {
+        try (Stream<Path> jars = Files.list(Path.of("target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("alert-job-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no target/alert-job-*.jar: run with `mvn verify`"));
+        }
+    }
+}
