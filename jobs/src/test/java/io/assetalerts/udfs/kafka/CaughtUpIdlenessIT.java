@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.schemas.state.Inbound;
-import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -74,7 +73,7 @@ class CaughtUpIdlenessIT {
         MetricGroup group = new SubtaskGroup(UUID.randomUUID().toString());
         Properties check = ReaderProgress.checkConsumer(new Properties(), KAFKA.bootstrapServers(), "check-" + topic);
         progress = ReaderProgress.register(group, check, CHECK_EVERY, topic);
-        split = new CaughtUpIdleness(new BoundedOutOfOrdernessWatermarks<>(Duration.ofSeconds(5)), IDLENESS,
+        split = new CaughtUpIdleness(Duration.ofSeconds(5), IDLENESS,
                 new WatermarkGeneratorSupplier.Context() {
                     @Override
                     public MetricGroup getMetricGroup() {
@@ -118,6 +117,16 @@ class CaughtUpIdlenessIT {
         assertThat(split.idle()).isFalse();
         assertThat(output.idle).isFalse();
         assertThat(output.watermark).as("it holds event time at its own").isEqualTo(1_000_000 - 5_000 - 1);
+    }
+
+    @Test
+    void aSplitRestoredAtTheEarliestOffsetSentinelOfAnEmptyPartitionGoesIdle() throws Exception {
+        // a split that never read a record keeps the connector's "earliest" sentinel (-2) in a savepoint; the check
+        // must resolve it without waiting a whole fetch timeout on a partition with nothing in it
+        start(0, false);
+        progress.assigned(partition, -2);
+        clock.advanceTime(IDLENESS);
+        awaitEmits(() -> split.idle());
     }
 
     @Test

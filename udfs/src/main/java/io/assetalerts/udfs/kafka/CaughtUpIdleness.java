@@ -3,6 +3,7 @@ package io.assetalerts.udfs.kafka;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Inbound;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -32,12 +33,18 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
     private final long idleNanos;
     private final RelativeClock clock;
     private final WatermarkGeneratorSupplier.Context context;
+    private final long outOfOrdernessMillis;
     private ReaderProgress progress;
     private long lastActivity;
+    private long maxTimestamp = Long.MIN_VALUE;
     private boolean idle;
 
-    CaughtUpIdleness(WatermarkGenerator<Inbound> watermarks, Duration idleness, WatermarkGeneratorSupplier.Context ctx) {
-        this.watermarks = watermarks;
+    /** Between two splits of a subtask going idle: more than two periodic watermark rounds (200 ms by default). */
+    private static final Duration IDLE_GAP = Duration.ofMillis(500);
+
+    CaughtUpIdleness(Duration outOfOrderness, Duration idleness, WatermarkGeneratorSupplier.Context ctx) {
+        this.watermarks = new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
+        this.outOfOrdernessMillis = outOfOrderness.toMillis();
         this.idleNanos = idleness.toNanos();
         this.clock = ctx.getInputActivityClock();
         this.context = ctx;
@@ -47,19 +54,36 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
     @Override
     public void onEvent(Inbound event, long eventTimestamp, WatermarkOutput output) {
         lastActivity = clock.relativeTimeNanos();
-        idle = false;
+        maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+        active();
         watermarks.onEvent(event, eventTimestamp, output);
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        if (clock.relativeTimeNanos() - lastActivity >= idleNanos && caughtUp()) {
+        if (clock.relativeTimeNanos() - lastActivity >= idleNanos && caughtUp() && (idle || takeTurn())) {
             idle = true;
             output.markIdle(); // and no watermark: emitting one would make the split active again
             return;
         }
-        idle = false;
+        active();
         watermarks.onPeriodicEmit(output);
+    }
+
+    /** Splits of one subtask go idle one at a time, lowest watermark first ({@link ReaderProgress#mayGoIdle}). */
+    private boolean takeTurn() {
+        if (progress == null) {
+            return true;
+        }
+        long watermark = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
+        return progress.mayGoIdle(this, watermark, IDLE_GAP);
+    }
+
+    private void active() {
+        idle = false;
+        if (progress != null) {
+            progress.notReadyToIdle(this);
+        }
     }
 
     /** Whether this split is idle now (for tests). */

@@ -3,7 +3,6 @@ package io.assetalerts.udfs.kafka;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Inbound;
-import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,8 +23,7 @@ public final class EventTimeWatermarks {
      * ({@code Long.MIN_VALUE}), so garbage can never push event time forward and make good records late.
      */
     public static WatermarkStrategy<Inbound> telemetry(Duration outOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<Inbound>forGenerator(ctx -> new CaughtUpIdleness(
-                        new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleness, ctx))
+        return WatermarkStrategy.<Inbound>forGenerator(ctx -> new CaughtUpIdleness(outOfOrderness, idleness, ctx))
                 .withTimestampAssigner((inbound, kafkaTimestamp) -> inbound.getReading() != null
                         ? inbound.getReading().getEvent().getTimestamp().toEpochMilli()
                         : Long.MIN_VALUE);

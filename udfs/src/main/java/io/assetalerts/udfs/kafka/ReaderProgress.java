@@ -48,6 +48,9 @@ final class ReaderProgress implements AutoCloseable {
     private final ScheduledExecutorService checker;
     private volatile long wantedAtNanos = Long.MIN_VALUE;
     private volatile long checks;
+    /** Splits ready to go idle, by their watermark; and when the last one did (see {@link #mayGoIdle}). */
+    private final Map<Object, Long> readyToIdle = new java.util.IdentityHashMap<>();
+    private long lastIdleAtNanos = Long.MIN_VALUE;
     private volatile Verdict verdict = new Verdict(false, Long.MIN_VALUE, "not checked yet");
     private KafkaConsumer<byte[], byte[]> consumer; // checker thread only
 
@@ -125,6 +128,34 @@ final class ReaderProgress implements AutoCloseable {
         checks++;
     }
 
+    /**
+     * Whether {@code split}, quiet and caught up with its watermark at {@code watermark}, may go idle now. Splits go
+     * idle one at a time, the lowest watermark first, at least {@code gap} apart: the source combines its splits'
+     * watermarks only periodically, and splits going idle together would leave it at the lowest of them (when the
+     * last goes idle the source's watermark stays where it was), while one after the other it moves on to the next
+     * lowest first. All calls come from the source's task thread.
+     */
+    synchronized boolean mayGoIdle(Object split, long watermark, Duration gap) {
+        readyToIdle.put(split, watermark);
+        long now = System.nanoTime();
+        if (lastIdleAtNanos != Long.MIN_VALUE && now - lastIdleAtNanos < gap.toNanos()) {
+            return false;
+        }
+        for (Map.Entry<Object, Long> other : readyToIdle.entrySet()) {
+            if (other.getKey() != split && other.getValue() < watermark) {
+                return false;
+            }
+        }
+        readyToIdle.remove(split);
+        lastIdleAtNanos = now;
+        return true;
+    }
+
+    /** {@code split} is active again (or idle already): no longer waiting for its turn. */
+    synchronized void notReadyToIdle(Object split) {
+        readyToIdle.remove(split);
+    }
+
     /** How many checks have run (for tests). */
     long checks() {
         return checks;
@@ -132,40 +163,41 @@ final class ReaderProgress implements AutoCloseable {
 
     private Verdict check() {
         Map<TopicPartition, Long> next = new HashMap<>(nextOffsets);
-        long at = System.nanoTime();
         if (next.isEmpty()) {
-            return new Verdict(true, at, "no splits");
+            return new Verdict(true, System.nanoTime(), "no splits");
         }
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
         Map<TopicPartition, Long> ends = consumer.endOffsets(next.keySet(), KAFKA_TIMEOUT);
+        List<TopicPartition> unresolved = next.keySet().stream().filter(tp -> next.get(tp) < 0).toList();
+        if (!unresolved.isEmpty()) {
+            // a split that has emitted nothing since it was assigned "from the earliest offset": it starts there
+            consumer.beginningOffsets(unresolved, KAFKA_TIMEOUT).forEach(next::put);
+        }
         List<TopicPartition> behind = next.keySet().stream()
-                .filter(tp -> next.get(tp) < 0 || next.get(tp) < ends.getOrDefault(tp, Long.MAX_VALUE)).toList();
+                .filter(tp -> next.get(tp) < ends.getOrDefault(tp, Long.MAX_VALUE)).toList();
         if (behind.isEmpty()) {
-            return new Verdict(true, at, "caught up");
+            return new Verdict(true, System.nanoTime(), "caught up");
         }
         // between the next offset and the end there may be only transaction markers or aborted records
         consumer.assign(behind);
-        for (TopicPartition tp : behind) {
-            if (next.get(tp) < 0) {
-                consumer.seekToBeginning(List.of(tp));
-            } else {
-                consumer.seek(tp, next.get(tp));
-            }
-        }
+        behind.forEach(tp -> consumer.seek(tp, next.get(tp)));
         ConsumerRecords<byte[], byte[]> records = consumer.poll(FETCH_TIMEOUT);
         if (!records.isEmpty()) {
             TopicPartition tp = records.partitions().iterator().next();
-            return new Verdict(false, at, tp + " has records after offset " + next.get(tp) + " still to read");
+            return new Verdict(false, System.nanoTime(), tp + " has records after offset " + next.get(tp)
+                    + " still to read");
         }
         for (TopicPartition tp : behind) {
             long position = consumer.position(tp, KAFKA_TIMEOUT);
             if (position < ends.get(tp)) {
-                return new Verdict(false, at, tp + " is read up to offset " + position + " of " + ends.get(tp));
+                return new Verdict(false, System.nanoTime(), tp + " is read up to offset " + position + " of "
+                        + ends.get(tp));
             }
         }
-        return new Verdict(true, at, "caught up");
+        // stamped when the answer is complete: a fetch that waited its whole timeout must not make it stale at once
+        return new Verdict(true, System.nanoTime(), "caught up");
     }
 
     /** The consumer settings of the check: the source's, without a group, read_committed, small fetches. */
