@@ -54,11 +54,34 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     private static final int MAX_RECORDS_IN_FAILURE = 50;
 
     private final AtomicInteger topicCounter = new AtomicInteger();
+    private final KafkaBroker.SaslSsl secured;
     private String ownerId;
     private Path dir;
     private KafkaBroker broker;
     private AdminClient admin;
     private KafkaProducer<byte[], byte[]> producer;
+
+    public KafkaBrokerExtension() {
+        this(null);
+    }
+
+    /**
+     * A broker with a SASL_SSL listener besides the PLAINTEXT one this extension's own clients use; {@code secured}
+     * may refer to files the test class creates in a static initializer.
+     */
+    public KafkaBrokerExtension(KafkaBroker.SaslSsl secured) {
+        this.secured = secured;
+    }
+
+    /** The SASL_SSL listener of a broker created with {@link #KafkaBrokerExtension(KafkaBroker.SaslSsl)}. */
+    public String securedBootstrapServers() {
+        return broker.securedBootstrapServers();
+    }
+
+    /** The broker's data directory (its server.log is there). */
+    public Path dataDir() {
+        return dir;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -68,7 +91,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
         ownerId = context.getUniqueId();
         dir = Files.createTempDirectory("kafka-broker-");
-        broker = KafkaBroker.start(dir);
+        broker = secured == null ? KafkaBroker.start(dir) : KafkaBroker.startSecured(dir, secured);
         admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 

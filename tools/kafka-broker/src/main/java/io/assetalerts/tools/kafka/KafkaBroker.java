@@ -48,6 +48,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private int controllerPort;
+    private int securedPort = -1;
     private final Thread shutdownHook;
     private volatile boolean stopping;
 
@@ -67,6 +68,60 @@ public final class KafkaBroker implements AutoCloseable {
     /** Starts a broker on the given ports (0 picks a free one). */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort) {
         return start(dataDir, port, controllerPort, DEFAULT_HEAP);
+    }
+
+    /**
+     * A second listener for secured clients: SASL_SSL with SCRAM-SHA-256, TLS from {@code keyStore} (PKCS12, the
+     * broker's key and certificate), and one SCRAM user created when the data directory is formatted.
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, String user, String password) {
+    }
+
+    /** Starts a broker with a PLAINTEXT listener and a SASL_SSL one ({@link #securedBootstrapServers()}). */
+    public static KafkaBroker startSecured(Path dataDir, SaslSsl secured) {
+        try {
+            String classpath = brokerClasspath();
+            int[] ports = choosePorts(0, 0);
+            int securedPort;
+            try (ServerSocket socket = bind(0)) {
+                securedPort = socket.getLocalPort();
+            }
+            Path dir = Files.createDirectories(dataDir.toAbsolutePath().normalize());
+            Path serverProperties = writeConfig(dir, ports[0], ports[1]);
+            Files.writeString(serverProperties, secured(Files.readString(serverProperties), securedPort, secured));
+            List<String> format = new ArrayList<>(formatArgs(serverProperties));
+            format.addAll(List.of("--add-scram",
+                    "SCRAM-SHA-256=[name=" + secured.user() + ",password=" + secured.password() + "]"));
+            KafkaBroker broker = launch(dir, classpath, serverProperties, format, ports[0], DEFAULT_HEAP);
+            broker.controllerPort = ports[1];
+            broker.securedPort = securedPort;
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code bootstrap.servers} of the SASL_SSL listener of a broker started with {@link #startSecured}. */
+    public String securedBootstrapServers() {
+        if (securedPort < 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener (start it with startSecured)");
+        }
+        return HOST + ":" + securedPort;
+    }
+
+    private static String secured(String config, int port, SaslSsl secured) {
+        return config
+                .replace("listeners=PLAINTEXT://" + HOST + ":", "listeners=SASL_SSL://" + HOST + ":" + port
+                        + ",PLAINTEXT://" + HOST + ":")
+                .replace("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL")
+                + """
+                sasl.enabled.mechanisms=SCRAM-SHA-256
+                listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+                listener.name.sasl_ssl.ssl.keystore.location=%s
+                listener.name.sasl_ssl.ssl.keystore.password=%s
+                listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+                """.formatted(secured.keyStore().toAbsolutePath(), secured.keyStorePassword());
     }
 
     /**
