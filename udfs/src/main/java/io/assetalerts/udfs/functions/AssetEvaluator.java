@@ -434,7 +434,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             silenceEvents(silence, out);
             changed = true;
         }
-        return scheduleSilenceCheck(state, asset, time, ctx) || changed;
+        return scheduleSilenceCheck(state, asset, time, ctx.timerService()) || changed;
     }
 
     /**
@@ -458,10 +458,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         timers.registerEventTimeTimer(next);
         state.setSilenceCheckAt(next);
         return true;
-    }
-
-    private boolean scheduleSilenceCheck(AssetRules state, AssetRegistered asset, long time, OnTimerContext ctx) {
-        return scheduleSilenceCheck(state, asset, time, ctx.timerService());
     }
 
     /**

@@ -3,7 +3,7 @@ package io.assetalerts.udfs.kafka;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Inbound;
-import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -29,22 +29,24 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaughtUpIdleness.class);
 
-    private final WatermarkGenerator<Inbound> watermarks;
+    private final long outOfOrdernessMillis;
     private final long idleNanos;
     private final RelativeClock clock;
     private final WatermarkGeneratorSupplier.Context context;
-    private final long outOfOrdernessMillis;
     private ReaderProgress progress;
     private long lastActivity;
-    private long maxTimestamp = Long.MIN_VALUE;
+    /** As in Flink's bounded out-of-orderness generator: the watermark starts at Long.MIN_VALUE. */
+    private long maxTimestamp;
     private boolean idle;
+    /** Registered with {@link ReaderProgress#mayGoIdle} and waiting for its turn. */
+    private boolean waitingTurn;
 
     /** Between two splits of a subtask going idle: more than two periodic watermark rounds (200 ms by default). */
     private static final Duration IDLE_GAP = Duration.ofMillis(500);
 
     CaughtUpIdleness(Duration outOfOrderness, Duration idleness, WatermarkGeneratorSupplier.Context ctx) {
-        this.watermarks = new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
         this.outOfOrdernessMillis = outOfOrderness.toMillis();
+        this.maxTimestamp = Long.MIN_VALUE + outOfOrdernessMillis + 1;
         this.idleNanos = idleness.toNanos();
         this.clock = ctx.getInputActivityClock();
         this.context = ctx;
@@ -55,8 +57,9 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
     public void onEvent(Inbound event, long eventTimestamp, WatermarkOutput output) {
         lastActivity = clock.relativeTimeNanos();
         maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-        active();
-        watermarks.onEvent(event, eventTimestamp, output);
+        if (idle || waitingTurn) {
+            active();
+        }
     }
 
     @Override
@@ -66,8 +69,15 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
             output.markIdle(); // and no watermark: emitting one would make the split active again
             return;
         }
-        active();
-        watermarks.onPeriodicEmit(output);
+        if (idle || waitingTurn) {
+            active();
+        }
+        output.emitWatermark(new Watermark(watermark()));
+    }
+
+    /** The highest timestamp seen minus the out-of-orderness, minus 1 ms (Flink's bounded out-of-orderness). */
+    private long watermark() {
+        return maxTimestamp - outOfOrdernessMillis - 1;
     }
 
     /** Splits of one subtask go idle one at a time, lowest watermark first ({@link ReaderProgress#mayGoIdle}). */
@@ -75,14 +85,16 @@ final class CaughtUpIdleness implements WatermarkGenerator<Inbound> {
         if (progress == null) {
             return true;
         }
-        long watermark = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
-        return progress.mayGoIdle(this, watermark, IDLE_GAP);
+        boolean granted = progress.mayGoIdle(this, watermark(), IDLE_GAP);
+        waitingTurn = !granted;
+        return granted;
     }
 
     private void active() {
         idle = false;
-        if (progress != null) {
+        if (waitingTurn) {
             progress.notReadyToIdle(this);
+            waitingTurn = false;
         }
     }
 

@@ -34,12 +34,9 @@ public final class KafkaConnectors {
      */
     public static Source<Inbound, ?, ?> source(JobSettings job, String topic, Contract contract) {
         KafkaSource<Inbound> kafka = source(job, topic, contract, job.startingOffsets());
-        Properties check = new Properties();
-        check.putAll(job.kafkaProperties());
-        check.put("client.id", job.groupId() + "-" + topic + "-caught-up-check");
         Duration every = Duration.ofMillis(Math.max(1_000, Math.min(10_000, job.idleness().toMillis() / 3)));
-        return new TrackedKafkaSource(kafka, ReaderProgress.checkConsumer(check, job.bootstrapServers(),
-                check.getProperty("client.id")), every);
+        return new TrackedKafkaSource(kafka, ReaderProgress.checkConsumer(job.kafkaProperties(),
+                job.bootstrapServers(), job.groupId() + "-" + topic + "-caught-up-check"), every);
     }
 
     /**
