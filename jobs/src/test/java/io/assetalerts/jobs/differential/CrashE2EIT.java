@@ -16,16 +16,8 @@ import java.util.stream.Stream;
 import io.assetalerts.jobs.testing.HostileRecords;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
-import io.assetalerts.schemas.AlertResolved;
-import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.codec.EventJson;
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
-import io.assetalerts.udfs.rules.RuleVersions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,48 +48,20 @@ class CrashE2EIT {
 
     @Test
     void fiveTaskManagerKillsAndABrokerOutageLeaveTheAlertsExactlyTheModels(@TempDir Path dir) throws Exception {
-        Path rulesFile = dir.resolve("rules.yaml");
-        Files.writeString(rulesFile, RandomFleet.RULES_YAML);
-        RuleBook rules = RuleBook.load(rulesFile, RuleSettings.SPEC_DEFAULTS);
-        RandomFleet fleet = new RandomFleet(21, 80, 12, rules);
-        String id = KAFKA.uniqueTopic("crash");
-        String assets = id + ".asset.events";
-        String telemetry = id + ".telemetry.events";
-        String alerts = id + ".alert.events";
-        String dlq = id + ".dlq";
-        KAFKA.createTopic(assets, 1, Map.of("cleanup.policy", "compact"));
-        KAFKA.createTopic(telemetry, 4);
-        KAFKA.createTopic(alerts, 2);
-        KAFKA.createTopic(dlq, 1);
-        KAFKA.createTopic(id + ".alert.rules", 1, Map.of("cleanup.policy", "compact"));
-        List<ProducerRecord<String, String>> registrations = new ArrayList<>();
-        for (AssetRegistered a : fleet.registrations) {
-            registrations.add(new ProducerRecord<>(assets, a.getAssetId(), new String(EventJson.encode(a),
-                    StandardCharsets.UTF_8)));
-        }
-        KAFKA.produce(assets, registrations);
-
+        FleetRun run = FleetRun.create(KAFKA, "crash", 21, 80, 4, dir);
         List<ProducerRecord<byte[], byte[]>> hostile =
-                HostileRecords.generate(telemetry, fleet.registrations.get(1).getAssetId(), 500, 21);
-        List<List<ProducerRecord<byte[], byte[]>>> chunks = chunks(telemetry, fleet, hostile);
-        ReferenceModel.Events expected = ReferenceModel.events(fleet.registrations, fleet.arrivals,
-                new RuleVersions(rules), RandomFleet.SILENCE_AFTER);
-        long unregistered = fleet.arrivals.stream().filter(r -> r.getAssetId().startsWith("GHOST"))
-                .map(TelemetryReceived::getEventId).distinct().count();
+                HostileRecords.generate(run.telemetry, run.fleet.registrations.get(1).getAssetId(), 500, 21);
+        List<List<ProducerRecord<byte[], byte[]>>> chunks = chunks(run, hostile);
 
         var rest = FLINK.rest();
         String jar = rest.uploadJar(shadedJar());
-        String job = rest.runJar(jar, List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--asset-topic", assets, "--telemetry-topic", telemetry, "--alert-topic", alerts, "--dlq-topic", dlq,
-                "--rules-topic", id + ".alert.rules", "--group-id", id, "--transactional-id-prefix", id,
-                "--rules", rulesFile.toString(), "--silence-after", RandomFleet.SILENCE_AFTER.toSeconds() + "s",
-                "--idleness", IDLENESS.toSeconds() + "s", "--starting-offsets", "earliest",
+        String job = rest.runJar(jar, run.args("--idleness", IDLENESS.toSeconds() + "s",
                 "--checkpoint-interval", "2s"), 2, null);
         rest.awaitRunning(job, TIMEOUT);
         Random moments = new Random(21);
         List<String> faults = new ArrayList<>();
         for (int i = 0; i < CHUNKS; i++) {
-            KAFKA.produceBytes(telemetry, chunks.get(i));
+            KAFKA.produceBytes(run.telemetry, chunks.get(i));
             if (KILLS.contains(i)) {
                 if (DURING_CHECKPOINT.contains(i)) {
                     awaitCheckpointInProgress(job);
@@ -125,46 +89,35 @@ class CrashE2EIT {
         }
         System.out.println("[crash-e2e] " + String.join("; ", faults));
 
-        List<ConsumerRecord<String, String>> written =
-                KAFKA.readCommittedEvents(alerts, expected.alerts().size(), expected.resolved().size(), TIMEOUT);
-        List<AlertTriggered> raised = written.stream().filter(KafkaBrokerExtension::isAlert)
-                .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
-        List<AlertResolved> ended = written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
-                .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
-        assertThat(raised).extracting(AlertTriggered::getAlertId).doesNotHaveDuplicates();
-        assertThat(raised).containsExactlyInAnyOrderElementsOf(expected.alerts());
-        assertThat(ended).containsExactlyInAnyOrderElementsOf(expected.resolved());
+        run.assertEventsAreTheModels("the crashes", TIMEOUT);
 
-        int deadLetters = hostile.size() + (int) unregistered;
-        List<DeadLetter> dead = KAFKA.readCommitted(dlq, deadLetters, TIMEOUT).stream()
+        int unregistered = run.unregisteredReadings();
+        int deadLetters = hostile.size() + unregistered;
+        List<DeadLetter> dead = KAFKA.readCommitted(run.dlq, deadLetters, TIMEOUT).stream()
                 .map(r -> EventJson.decodeDeadLetter(r.value().getBytes(StandardCharsets.UTF_8)).value()).toList();
         Map<String, Integer> byReason = new TreeMap<>();
         dead.forEach(d -> byReason.merge(d.getReason(), 1, Integer::sum));
         System.out.printf("[crash-e2e] %d readings, %d bad records; %d alerts and %d resolves as the model's; DLQ %s%n",
-                fleet.arrivals.size(), hostile.size(), raised.size(), ended.size(), byReason);
+                run.fleet.arrivals.size(), hostile.size(), run.expected.alerts().size(),
+                run.expected.resolved().size(), byReason);
         assertThat(dead).as("each bad record exactly once").hasSize(deadLetters);
-        assertThat(byReason).doesNotContainKey("LATE_EVENT").containsEntry("UNKNOWN_ASSET", (int) unregistered);
+        assertThat(byReason).doesNotContainKey("LATE_EVENT").containsEntry("UNKNOWN_ASSET", unregistered);
     }
 
     /** The readings in arrival order with the bad records among them, cut in {@link #CHUNKS}; the ticks last. */
-    private static List<List<ProducerRecord<byte[], byte[]>>> chunks(String telemetry, RandomFleet fleet,
+    private static List<List<ProducerRecord<byte[], byte[]>>> chunks(FleetRun run,
             List<ProducerRecord<byte[], byte[]>> hostile) {
         List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>();
         Random random = new Random(21);
         int h = 0;
-        for (TelemetryReceived r : fleet.arrivals) {
+        for (ProducerRecord<byte[], byte[]> reading : run.readings(0, run.fleet.arrivals.size())) {
             if (h < hostile.size() && random.nextInt(12) == 0) {
                 all.add(hostile.get(h++));
             }
-            all.add(new ProducerRecord<>(telemetry, r.getAssetId().getBytes(StandardCharsets.UTF_8), EventJson.encode(r)));
+            all.add(reading);
         }
         all.addAll(hostile.subList(h, hostile.size()));
-        String tickAsset = fleet.registrations.get(0).getAssetId();
-        for (int p = 0; p < 4; p++) {
-            TelemetryReceived tick = TelemetryReceived.newBuilder().setEventId("tick-" + p).setAssetId(tickAsset)
-                    .setPower(1).setTemperature(20).setTimestamp(RandomFleet.START.plus(Duration.ofHours(2))).build();
-            all.add(new ProducerRecord<>(telemetry, p, tickAsset.getBytes(StandardCharsets.UTF_8), EventJson.encode(tick)));
-        }
+        all.addAll(run.ticks());
         List<List<ProducerRecord<byte[], byte[]>>> chunks = new ArrayList<>();
         int size = (all.size() + CHUNKS - 1) / CHUNKS;
         for (int i = 0; i < CHUNKS; i++) {

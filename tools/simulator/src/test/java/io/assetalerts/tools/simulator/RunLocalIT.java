@@ -91,11 +91,15 @@ class RunLocalIT {
         return new String[] {threshold[0], threshold[1], silence[0], silence[1]};
     }
 
-    private static String[] silenceLines() {
+    /** The simulator's settings for {@link #SIMULATION}, as run-local.sh passes it on. */
+    private static SimulatorConfig simulation() {
         List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
         flags.addAll(List.of(SIMULATION));
-        TelemetryGenerator generator = new TelemetryGenerator(
-                SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator());
+        return SimulatorConfig.fromArgs(flags.toArray(String[]::new));
+    }
+
+    private static String[] silenceLines() {
+        TelemetryGenerator generator = new TelemetryGenerator(simulation().generator());
         long silenceAfter = io.assetalerts.udfs.config.AlertJobConfig.DEFAULT_SILENCE_AFTER.toMillis();
         var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
                 io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
@@ -123,14 +127,12 @@ class RunLocalIT {
     }
 
     private static String[] thresholdLines() {
-        List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", "unused"));
-        flags.addAll(List.of(SIMULATION));
-        TelemetryGenerator.Settings settings = SimulatorConfig.fromArgs(flags.toArray(String[]::new)).generator();
-        TelemetryGenerator generator = new TelemetryGenerator(settings);
+        SimulatorConfig simulation = simulation();
+        TelemetryGenerator generator = new TelemetryGenerator(simulation.generator());
         // the rule change the simulator published, as the job applies it: TURBINE's threshold is 99 from 10 s on
         var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
                 io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
-        SimulatorConfig.fromArgs(flags.toArray(String[]::new)).ruleChanges().forEach(r -> rules.apply(r.getScope(), r));
+        simulation.ruleChanges().forEach(r -> rules.apply(r.getScope(), r));
         ThresholdEpisode episode = null;
         AlertTriggered alert = null;
         for (int i = 0; i < 10_000; i++) {
