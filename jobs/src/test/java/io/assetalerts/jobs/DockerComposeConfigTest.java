@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,6 +137,36 @@ class DockerComposeConfigTest {
         assertThat(services.path("simulator").path("command").asText())
                 .startsWith("java -jar /opt/sim/fleet-simulator.jar --bootstrap-servers kafka:9092");
         assertThat(texts(services.path("simulator").path("volumes"))).contains("./tools/simulator/target:/opt/sim:ro");
+    }
+
+    @Test
+    void jobManagerAndTaskManagerRunWithTheSameZooKeeperHighAvailability() throws IOException {
+        Pattern haFlag = Pattern.compile("-D (high-availability\\.\\S+)=(\\S+)");
+        Map<String, Map<String, String>> ha = new TreeMap<>();
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            Matcher m = haFlag.matcher(services.path(service).path("command").asText());
+            Map<String, String> flags = new TreeMap<>();
+            while (m.find()) {
+                flags.put(m.group(1), m.group(2));
+            }
+            ha.put(service, flags);
+            assertThat(services.path(service).path("restart").asText()).as(service).isEqualTo("on-failure");
+        }
+        assertThat(ha.get("jobmanager")).isEqualTo(ha.get("taskmanager")).containsOnlyKeys(
+                "high-availability.type", "high-availability.zookeeper.quorum", "high-availability.storageDir",
+                "high-availability.cluster-id");
+        assertThat(ha.get("jobmanager")).containsEntry("high-availability.type", "zookeeper")
+                .containsEntry("high-availability.zookeeper.quorum", "zookeeper:2181");
+        // the HA storage is on the volume every JobManager (the restarted one too) and TaskManager mounts
+        assertThat(ha.get("jobmanager").get("high-availability.storageDir")).startsWith("file:///tmp/asset-alerts/");
+        assertThat(services.path("jobmanager").path("depends_on").path("zookeeper").path("condition").asText())
+                .isEqualTo("service_healthy");
+        // the same ZooKeeper release as the local cluster's (tools/flink-local/zookeeper/pom.xml), which the
+        // JobManager failover test runs against
+        Matcher version = Pattern.compile("<zookeeper.version>([^<]+)</zookeeper.version>")
+                .matcher(Files.readString(root.resolve("tools/flink-local/zookeeper/pom.xml")));
+        assertThat(version.find()).isTrue();
+        assertThat(services.path("zookeeper").path("image").asText()).isEqualTo("zookeeper:" + version.group(1));
     }
 
     @Test

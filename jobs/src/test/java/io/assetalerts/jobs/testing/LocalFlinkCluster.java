@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code tools/flink-local.sh} (JobManager and TaskManager JVMs, the project's flink-conf, Web UI and REST API on
  * free ports of 127.0.0.1), stopped after the class even when a test failed, and also by a shutdown hook if the
  * test JVM exits early. The cluster's logs are copied to {@code target/flink-local-logs/} before its directory is
- * deleted. Register it as {@code @RegisterExtension static final LocalFlinkCluster FLINK = new LocalFlinkCluster();}.
+ * deleted. Register it as {@code @RegisterExtension static final LocalFlinkCluster FLINK = new LocalFlinkCluster();},
+ * or with {@link #withHighAvailability()} for a cluster whose JobManager keeps its jobs and checkpoints in a local
+ * ZooKeeper (the script's {@code HA_ZK_PORT}), so that it can be killed and started again.
  */
 public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
@@ -37,6 +40,7 @@ public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallb
     private static final Pattern PROMETHEUS_PORT =
             Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)");
 
+    private final boolean highAvailability;
     private Path root;
     private Path dir;
     private String testClass;
@@ -46,18 +50,35 @@ public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallb
     private FlinkRestClient rest;
     private Thread shutdownHook;
 
+    public LocalFlinkCluster() {
+        this(false);
+    }
+
+    private LocalFlinkCluster(boolean highAvailability) {
+        this.highAvailability = highAvailability;
+    }
+
+    /** A cluster with ZooKeeper high availability: ZooKeeper on a free port, the HA storage in the cluster's dir. */
+    public static LocalFlinkCluster withHighAvailability() {
+        return new LocalFlinkCluster(true);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         root = repositoryRoot();
         testClass = context.getRequiredTestClass().getSimpleName();
         dir = Files.createTempDirectory("flink-local-");
-        int[] ports = freePorts(2);
+        int[] ports = freePorts(3);
         restPort = ports[0];
         shutdownHook = new Thread(this::stopQuietly, "flink-local-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         long t0 = System.nanoTime();
-        List<String> output = script(START_TIMEOUT,
-                Map.of("REST_PORT", Integer.toString(ports[0]), "RPC_PORT", Integer.toString(ports[1])), "start");
+        Map<String, String> env = new HashMap<>(
+                Map.of("REST_PORT", Integer.toString(ports[0]), "RPC_PORT", Integer.toString(ports[1])));
+        if (highAvailability) {
+            env.put("HA_ZK_PORT", Integer.toString(ports[2]));
+        }
+        List<String> output = script(START_TIMEOUT, env, "start");
         startTime = Duration.ofNanos(System.nanoTime() - t0);
         startReport = output.stream().filter(l -> l.startsWith("flink-local: JobManager pid")).findFirst().orElse("");
         rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
@@ -102,10 +123,24 @@ public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallb
 
     /** Kills the TaskManager with SIGKILL, as a crash would, and returns once its process is gone. */
     public void killTaskManager() throws IOException {
-        long pid = Long.parseLong(Files.readString(dir.resolve("taskmanager.pid")).strip());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager " + pid));
-        process.destroyForcibly();
-        process.onExit().orTimeout(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        kill("taskmanager");
+    }
+
+    /** Kills the JobManager with SIGKILL, as a crash or a lost machine would, and returns once its process is gone. */
+    public void killJobManager() throws IOException {
+        kill("jobmanager");
+    }
+
+    /** Starts a JobManager again ({@code tools/flink-local.sh jobmanager DIR}); returns once its REST API answers. */
+    public void startJobManager() throws IOException, InterruptedException {
+        script(START_TIMEOUT, Map.of(), "jobmanager");
+    }
+
+    private void kill(String process) throws IOException {
+        long pid = Long.parseLong(Files.readString(dir.resolve(process + ".pid")).strip());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no " + process + " " + pid));
+        handle.destroyForcibly();
+        handle.onExit().orTimeout(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** Starts a TaskManager again ({@code tools/flink-local.sh taskmanager DIR}). */
