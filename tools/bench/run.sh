@@ -25,9 +25,18 @@
 #   5. report     docs/benchmarks/results.json, results.md, chart.png (or --out DIR), stamped with cores, memory,
 #                 commit (-dirty if the tree is dirty) and date.
 #
+#   --soak D      instead of 1-5: the soak (issue 14). The alert job runs for D (e.g. 30min) at a steady live
+#                 rate (--soak-rate readings/s over --soak-assets registered assets, event time = send time, spikes,
+#                 sustained overheats, and readings of 20 never-registered assets that are held, then dead-lettered)
+#                 with --soak-job-flags (default: --dedupe-ttl 10min, so that every retention passes within the
+#                 run); once a minute: records/s, lag, the latest checkpoint's size and duration, TaskManager heap,
+#                 RocksDB's estimated keys per state. Writes soak.json, soak.md, soak.png to docs/benchmarks/soak/
+#                 (or --out DIR).
+#
 #   tools/bench/run.sh                                   # the full run: 5M readings, 10k assets, 1M scale assets
 #   tools/bench/run.sh --readings 200000 --assets 2000 --scale-assets 50000     # a quick functional run
 #   tools/bench/run.sh --jar /path/alert-job-before.jar --label before --profile --skip-latency --skip-scale
+#   tools/bench/run.sh --soak 30min                      # the soak: 30 min at 1,000 readings/s
 #   tools/bench/run.sh --help
 #
 # Everything it starts is stopped on exit (also on Ctrl-C or a failure). Work files, logs, broker data and
@@ -74,6 +83,11 @@ PARALLELISM=2
 SLOTS=2
 BUILD=auto
 NOTE=
+SOAK=
+SOAK_RATE=1000
+SOAK_ASSETS=1000
+SOAK_JOB_FLAGS="--dedupe-ttl 10min"
+OUT_GIVEN=false
 
 usage() {
   cat <<EOF
@@ -107,6 +121,11 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --seed N              seed of the fill (default $SEED)
   --note TEXT           a line for the top of results.md (e.g. where and how it was measured)
   --no-build            never run Maven; fail if a jar is missing
+  --soak D              run the soak instead (see the top of this script): D of steady load, e.g. 30min; writes
+                        soak.json, soak.md and soak.png to docs/benchmarks/soak/ (or --out DIR)
+  --soak-rate R         readings/s of the soak (default $SOAK_RATE)
+  --soak-assets K       registered assets of the soak (default $SOAK_ASSETS; one reading each per K/R seconds)
+  --soak-job-flags F    extra alert job flags for the soak (default '$SOAK_JOB_FLAGS')
 
 Environment: BENCH_KAFKA_PORT ($KAFKA_PORT), BENCH_KAFKA_CONTROLLER_PORT ($KAFKA_CONTROLLER_PORT), BENCH_REST_PORT
 ($REST_PORT), BENCH_RPC_PORT ($RPC_PORT), BENCH_PROM_PORTS ($PROM_PORTS), BENCH_WORK_DIR (tools/bench/target/run),
@@ -142,7 +161,11 @@ while (($#)); do
     --latency-duration) LATENCY_DURATION=$2 ;;
     --jar) JAR=$(realpath -m "$2"); JAR_GIVEN=true ;;
     --label) [[ $2 =~ ^[A-Za-z0-9._-]+$ ]] || usage_error "--label: letters, digits, . _ - only"; LABEL=$2 ;;
-    --out) OUT=$(realpath -m "$2") ;;
+    --out) OUT=$(realpath -m "$2"); OUT_GIVEN=true ;;
+    --soak) [[ $2 =~ ^[1-9][0-9]*(s|min|h)$ ]] || usage_error "--soak needs a duration like 30min, got '$2'"; SOAK=$2 ;;
+    --soak-rate) positive "$1" "$2"; SOAK_RATE=$2 ;;
+    --soak-assets) positive "$1" "$2"; SOAK_ASSETS=$2 ;;
+    --soak-job-flags) SOAK_JOB_FLAGS=$2 ;;
     --seed) [[ $2 =~ ^[0-9]+$ ]] || usage_error "--seed needs a number"; SEED=$2 ;;
     --note) NOTE=$2 ;;
     *) usage_error "unknown flag $1" ;;
@@ -240,6 +263,13 @@ cat >> "$WORK/flink-conf/config.yaml" <<'EOF'
 # --- added by tools/bench/run.sh: metrics over REST at most 1 s old (default 10 s) ---
 metrics.fetcher.update-interval: 1000
 EOF
+if [[ -n $SOAK ]]; then
+  cat >> "$WORK/flink-conf/config.yaml" <<'EOF'
+# --- the soak: RocksDB's estimated keys and live data per state, as operator metrics ---
+state.backend.rocksdb.metrics.estimate-num-keys: true
+state.backend.rocksdb.metrics.estimate-live-data-size: true
+EOF
+fi
 step "starting Kafka on $BOOTSTRAP and Flink on $REST ..."
 FLINK_STARTED=true
 FLINK_CONF_SRC=$WORK/flink-conf REST_PORT=$REST_PORT RPC_PORT=$RPC_PORT PROM_PORT=$PROM_PORTS TM_SLOTS=$SLOTS \
@@ -338,6 +368,28 @@ measure() {
   bench throughput --rest "$REST" --job "$3" --topic "${4}telemetry.events" --records "$READINGS" \
     --label "$2" --out "$RESULTS/$1.json"
 }
+
+# --- the soak, instead of steps 1-5 ---------------------------------------------------------------------------------------
+if [[ -n $SOAK ]]; then
+  $OUT_GIVEN || OUT=$ROOT/docs/benchmarks/soak
+  prefix=soak.
+  topics "$prefix" >/dev/null
+  bench fill --bootstrap-servers "$BOOTSTRAP" --asset-topic "${prefix}asset.events" --assets "$SOAK_ASSETS" \
+    --readings 0 --seed "$SEED" >/dev/null || fail "registering the soak's assets failed"
+  step "soak: alert job ($LABEL) for $SOAK at $SOAK_RATE readings/s over $SOAK_ASSETS assets, flags: $SOAK_JOB_FLAGS ..."
+  # shellcheck disable=SC2046,SC2086  # the flags are words
+  jid=$(submit soak "$JAR" $(alert_job_flags "$prefix" soak) $SOAK_JOB_FLAGS) \
+    && bench await-running --rest "$REST" --job "$jid" >/dev/null \
+    || fail "the soak's job did not start; see $LOGS/submit-soak.log"
+  code=0
+  bench soak --bootstrap-servers "$BOOTSTRAP" --telemetry-topic "${prefix}telemetry.events" --rest "$REST" \
+    --job "$jid" --group-id bench-soak --assets "$SOAK_ASSETS" --rate "$SOAK_RATE" --duration "$SOAK" \
+    --settings "$SOAK_JOB_FLAGS" \
+    --seed "$SEED" --out-dir "$OUT" | sed 's/^/  /' || code=1
+  cancel "$jid"
+  step "soak: ${OUT#"$ROOT"/}/soak.md, soak.png"
+  exit "$code"
+fi
 
 # --- 1. fill ----------------------------------------------------------------------------------------------------------------
 topics "" >/dev/null

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             CountAlertsCommand.class,
             RestoreCommand.class,
             LatencyCommand.class,
+            SoakCommand.class,
             ProfileSummaryCommand.class,
             ReportCommand.class,
         })
