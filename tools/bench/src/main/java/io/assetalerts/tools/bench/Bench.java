@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             RestoreCommand.class,
             LatencyCommand.class,
             SoakCommand.class,
+            SoakReportCommand.class,
             ProfileSummaryCommand.class,
             ReportCommand.class,
         })

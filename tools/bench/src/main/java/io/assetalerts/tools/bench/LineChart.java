@@ -27,11 +27,11 @@ final class LineChart {
     }
 
     private static final int PANEL_WIDTH = 640;
-    private static final int PANEL_HEIGHT = 330;
+    private static final int PANEL_HEIGHT = 350;
     private static final int HEADER = 76;
     private static final int LEFT = 80;
     private static final int RIGHT = 24;
-    private static final int TOP = 54;
+    private static final int TOP = 90;
     private static final int BOTTOM = 46;
     private static final Color[] COLORS = {
         new Color(0x4C78A8), new Color(0xF58518), new Color(0xE45756), new Color(0x72B7B2), new Color(0x54A24B),
@@ -114,6 +114,7 @@ final class LineChart {
         g.drawRect(plotX, plotY, plotW, plotH);
 
         int legendX = plotX + 8;
+        int legendY = y0 + 34;
         for (int k = 0; k < panel.series().size(); k++) {
             Series s = panel.series().get(k);
             Color color = COLORS[k % COLORS.length];
@@ -136,10 +137,16 @@ final class LineChart {
                 py = y;
             }
             g.setStroke(new BasicStroke(1f));
-            g.fillRect(legendX, y0 + 34, 14, 8);
+            int width = 18 + g.getFontMetrics().stringWidth(s.name()) + 16;
+            if (legendX + width > x0 + PANEL_WIDTH - RIGHT && legendX > plotX + 8) {
+                legendX = plotX + 8;   // a second legend line
+                legendY += 17;
+            }
+            g.setColor(color);
+            g.fillRect(legendX, legendY, 14, 8);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(s.name(), legendX + 18, y0 + 43);
-            legendX += 18 + g.getFontMetrics().stringWidth(s.name()) + 16;
+            g.drawString(s.name(), legendX + 18, legendY + 9);
+            legendX += width;
         }
     }
 }

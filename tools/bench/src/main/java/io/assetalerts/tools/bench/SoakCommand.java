@@ -158,14 +158,10 @@ final class SoakCommand implements Callable<Integer> {
         ObjectNode result = result(samples, failure);
         Files.createDirectories(outDir);
         Json.write(outDir.resolve("soak.json"), result);
-        Files.writeString(outDir.resolve("soak.md"), markdown(result), StandardCharsets.UTF_8);
-        chart(result, outDir.resolve("soak.png"));
-        System.out.printf(Locale.ROOT, "soak: %s; RocksDB keys %s in the second half; %s%n",
+        writeReport(result, outDir);
+        System.out.printf(Locale.ROOT, "soak: %s; last third against the middle third: %s; %s%n",
                 failure == null ? "the job ran throughout" : failure,
-                result.path("secondHalfKeyGrowthPercent").isNumber()
-                        ? String.format(Locale.ROOT, "%+.1f%%", result.path("secondHalfKeyGrowthPercent").asDouble())
-                        : "not reported",
-                outDir.resolve("soak.png"));
+                result.path("middleToLastThirdGrowthPercent"), outDir.resolve("soak.png"));
         return failure == null ? 0 : 1;
     }
 
@@ -323,19 +319,7 @@ final class SoakCommand implements Callable<Integer> {
             result.put("failure", failure);
         }
         result.set("samples", samples);
-        if (samples.size() >= 4) {
-            JsonNode mid = samples.get(samples.size() / 2);
-            JsonNode last = samples.get(samples.size() - 1);
-            if (mid.path("rocksdbKeys").asLong() > 0) {
-                result.put("secondHalfKeyGrowthPercent", Json.round(100.0 * (last.path("rocksdbKeys").asLong()
-                        - mid.path("rocksdbKeys").asLong()) / mid.path("rocksdbKeys").asLong(), 1));
-            }
-            if (mid.path("checkpointFullBytes").asLong() > 0) {
-                result.put("secondHalfCheckpointGrowthPercent", Json.round(100.0
-                        * (last.path("checkpointFullBytes").asLong() - mid.path("checkpointFullBytes").asLong())
-                        / mid.path("checkpointFullBytes").asLong(), 1));
-            }
-        }
+        summarize(result);
         return result;
     }
 
@@ -355,6 +339,38 @@ final class SoakCommand implements Callable<Integer> {
         return bytes.asLong() / 1e6;
     }
 
+    /**
+     * How much the bounded quantities still grew once every retention had passed: the mean over the last third of
+     * the samples against the mean over the middle third (the first third is the fill-up), in percent. Single
+     * samples swing with compactions and GC, means over ten minutes do not.
+     */
+    static void summarize(ObjectNode result) {
+        List<JsonNode> samples = new ArrayList<>();
+        result.path("samples").forEach(samples::add);
+        ObjectNode growth = result.putObject("middleToLastThirdGrowthPercent");
+        int third = samples.size() / 3;
+        if (third < 1) {
+            return;
+        }
+        for (String field : List.of("rocksdbKeys", "checkpointFullBytes", "heapUsedBytes", "lagRecords")) {
+            double middle = mean(samples.subList(third, 2 * third), field);
+            double last = mean(samples.subList(2 * third, samples.size()), field);
+            if (middle > 0) {
+                growth.put(field, Json.round(100 * (last - middle) / middle, 1));
+            }
+        }
+    }
+
+    private static double mean(List<JsonNode> samples, String field) {
+        return samples.stream().mapToDouble(s -> s.path(field).asDouble()).average().orElse(0);
+    }
+
+    /** soak.md and soak.png from a soak's result (also {@code bench soak-report}, to redraw them from soak.json). */
+    static void writeReport(JsonNode result, Path outDir) throws Exception {
+        Files.writeString(outDir.resolve("soak.md"), markdown(result), StandardCharsets.UTF_8);
+        chart(result, outDir.resolve("soak.png"));
+    }
+
     private static String markdown(JsonNode r) {
         StringBuilder md = new StringBuilder();
         md.append("# Soak: the alert job under a steady load\n\n");
@@ -364,17 +380,26 @@ final class SoakCommand implements Callable<Integer> {
                 r.path("unregisteredAssets").asLong(), r.path("durationMinutes").asLong(),
                 r.path("jobSettings").asText(), r.path("ranThroughout").asBoolean() ? "The job ran throughout."
                         : "**Stopped early: " + r.path("failure").asText() + "**"));
-        if (r.has("secondHalfKeyGrowthPercent")) {
-            md.append(String.format(Locale.ROOT, "RocksDB keys, second half of the run: %+.1f %%; full checkpoint"
-                    + " size: %+.1f %%.%n%n", r.path("secondHalfKeyGrowthPercent").asDouble(),
-                    r.path("secondHalfCheckpointGrowthPercent").asDouble()));
+        JsonNode growth = r.path("middleToLastThirdGrowthPercent");
+        if (growth.size() > 0) {
+            md.append(String.format(Locale.ROOT, "Once every retention had passed (mean of the last third of the"
+                    + " samples against the middle third): RocksDB keys %+.1f %%, full checkpoint size %+.1f %%,"
+                    + " heap %+.1f %%, lag %+.1f %%.%n%n", growth.path("rocksdbKeys").asDouble(),
+                    growth.path("checkpointFullBytes").asDouble(), growth.path("heapUsedBytes").asDouble(),
+                    growth.path("lagRecords").asDouble()));
         }
+        md.append("Records/s and lag: from the offsets the job commits with each checkpoint, against the topic's end"
+                + " offsets. RocksDB keys: RocksDB's own estimate (`estimate-num-keys`), per state.\n\n");
         md.append("| minute | records/s | lag | checkpoint full MB | incremental MB | duration s | heap MB"
                 + " | RocksDB keys | live MB | keys by state |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode s : r.path("samples")) {
             StringBuilder states = new StringBuilder();
-            s.path("rocksdbKeysByState").fields().forEachRemaining(f -> states.append(states.isEmpty() ? "" : ", ")
-                    .append(f.getKey()).append(' ').append(String.format(Locale.ROOT, "%,d", f.getValue().asLong())));
+            s.path("rocksdbKeysByState").fields().forEachRemaining(f -> {
+                if (f.getValue().asLong() > 0) {
+                    states.append(states.isEmpty() ? "" : ", ").append(shortName(f.getKey())).append(' ')
+                            .append(String.format(Locale.ROOT, "%,d", f.getValue().asLong()));
+                }
+            });
             md.append(String.format(Locale.ROOT, "| %.1f | %,d | %,d | %.1f | %.1f | %.1f | %.0f | %,d | %.1f | %s |%n",
                     s.path("minute").asDouble(), s.path("recordsPerSecond").asLong(), s.path("lagRecords").asLong(),
                     mb(s.path("checkpointFullBytes")), mb(s.path("checkpointIncrementalBytes")),
@@ -394,24 +419,35 @@ final class SoakCommand implements Callable<Integer> {
             samples.get(i).path("rocksdbKeysByState").fields().forEachRemaining(f -> byState
                     .computeIfAbsent(f.getKey(), k -> new double[samples.size()])[at] = f.getValue().asDouble() / 1e3);
         }
-        List<LineChart.Series> stateSeries = new ArrayList<>();
-        stateSeries.add(new LineChart.Series("all", x, series(samples, "rocksdbKeys", 1e3)));
-        byState.entrySet().stream().sorted((a, b) -> Double.compare(max(b.getValue()), max(a.getValue()))).limit(4)
-                .forEach(e -> stateSeries.add(new LineChart.Series(shortName(e.getKey()), x, e.getValue())));
+        // the largest state (the dedupe ids) beside the total; the smaller ones on a scale of their own
+        List<Map.Entry<String, double[]>> bySize = byState.entrySet().stream()
+                .sorted((a, b) -> Double.compare(max(b.getValue()), max(a.getValue()))).toList();
+        List<LineChart.Series> largest = new ArrayList<>();
+        largest.add(new LineChart.Series("all states", x, series(samples, "rocksdbKeys", 1e3)));
+        bySize.stream().limit(1).forEach(e -> largest.add(new LineChart.Series(shortName(e.getKey()), x, e.getValue())));
+        List<LineChart.Series> smaller = new ArrayList<>();
+        bySize.stream().skip(1).limit(5).filter(e -> max(e.getValue()) > 0)
+                .forEach(e -> smaller.add(new LineChart.Series(shortName(e.getKey()), x, e.getValue())));
+        double rate = r.path("rate").asDouble();
         LineChart.write(file, "Soak: the alert job at " + String.format(Locale.ROOT, "%,d", r.path("rate").asLong())
                         + " readings/s for " + r.path("durationMinutes").asLong() + " min",
                 r.path("machine").asText() + "; job flags " + r.path("jobSettings").asText(), "minutes",
-                List.of(new LineChart.Panel("RocksDB keys (estimate)", "thousands", stateSeries),
-                        new LineChart.Panel("Latest checkpoint", "MB", List.of(
+                List.of(new LineChart.Panel("RocksDB keys, all states (estimate)", "thousands", largest),
+                        new LineChart.Panel("RocksDB keys, the smaller states (estimate)", "thousands", smaller),
+                        new LineChart.Panel("Latest completed checkpoint", "MB", List.of(
                                 new LineChart.Series("full size", x, series(samples, "checkpointFullBytes", 1e6)),
                                 new LineChart.Series("incremental", x,
                                         series(samples, "checkpointIncrementalBytes", 1e6)))),
-                        new LineChart.Panel("TaskManager heap in use / checkpoint duration", "MB / 100 ms", List.of(
-                                new LineChart.Series("heap MB", x, series(samples, "heapUsedBytes", 1e6)),
-                                new LineChart.Series("checkpoint 100 ms", x,
-                                        series(samples, "checkpointDurationMillis", 100)))),
+                        new LineChart.Panel("Checkpoint duration, lag at the last checkpoint",
+                                "seconds", List.of(
+                                new LineChart.Series("checkpoint duration", x,
+                                        series(samples, "checkpointDurationMillis", 1e3)),
+                                new LineChart.Series("lag (seconds of input)", x, series(samples, "lagRecords", rate)))),
+                        new LineChart.Panel("TaskManager heap in use", "MB", List.of(
+                                new LineChart.Series("heap", x, series(samples, "heapUsedBytes", 1e6)))),
                         new LineChart.Panel("Records read", "per second", List.of(
-                                new LineChart.Series("records/s", x, series(samples, "recordsPerSecond", 1))))));
+                                new LineChart.Series("records/s (committed offsets)", x,
+                                        series(samples, "recordsPerSecond", 1))))));
     }
 
     private static double[] series(List<JsonNode> samples, String field, double divisor) {

@@ -37,6 +37,6 @@ class SoakTest {
                         new double[] {1, Double.NaN, 3})))));
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1280);
-        assertThat(image.getHeight()).isEqualTo(76 + 2 * 330);
+        assertThat(image.getHeight()).isEqualTo(76 + 2 * 350);
     }
 }
