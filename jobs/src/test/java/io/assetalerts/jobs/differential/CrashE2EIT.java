@@ -3,7 +3,6 @@ package io.assetalerts.jobs.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import io.assetalerts.jobs.testing.HostileRecords;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
@@ -54,7 +52,7 @@ class CrashE2EIT {
         List<List<ProducerRecord<byte[], byte[]>>> chunks = chunks(run, hostile);
 
         var rest = FLINK.rest();
-        String jar = rest.uploadJar(shadedJar());
+        String jar = rest.uploadJar(FleetRun.shadedJar());
         String job = rest.runJar(jar, run.args("--idleness", IDLENESS.toSeconds() + "s",
                 "--checkpoint-interval", "2s"), 2, null);
         rest.awaitRunning(job, TIMEOUT);
@@ -163,12 +161,5 @@ class CrashE2EIT {
     /** Lets the fault land this much later (or last this long): a moment of the scenario, not a wait for a result. */
     private static void faultAfter(Duration delay) throws InterruptedException {
         Thread.sleep(delay.toMillis());
-    }
-
-    private static Path shadedJar() throws java.io.IOException {
-        try (Stream<Path> jars = Files.list(Path.of("target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("alert-job-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no target/alert-job-*.jar: run with `mvn verify`"));
-        }
     }
 }

@@ -126,6 +126,14 @@ final class FleetRun {
                 .map(TelemetryReceived::getEventId).distinct().count();
     }
 
+    /** The shaded alert job jar the build made ({@code target/alert-job-*.jar}), for tests on a real cluster. */
+    static Path shadedJar() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> jars = Files.list(Path.of("target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("alert-job-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no target/alert-job-*.jar: run with `mvn verify`"));
+        }
+    }
+
     /** Waits for every alert and resolve the model expects and checks them: none lost, none twice, none other. */
     void assertEventsAreTheModels(String what, Duration timeout) {
         List<ConsumerRecord<String, String>> written = kafka.readCommittedEvents(alerts, expected.alerts().size(),

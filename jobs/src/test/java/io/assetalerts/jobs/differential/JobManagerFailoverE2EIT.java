@@ -3,12 +3,10 @@ package io.assetalerts.jobs.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
@@ -42,7 +40,7 @@ class JobManagerFailoverE2EIT {
         FleetRun run = FleetRun.create(KAFKA, "jm-failover", 31, 60, 4, dir);
         int n = run.fleet.arrivals.size();
         var rest = FLINK.rest();
-        String job = rest.runJar(rest.uploadJar(shadedJar()), run.args("--idleness", "3s",
+        String job = rest.runJar(rest.uploadJar(FleetRun.shadedJar()), run.args("--idleness", "3s",
                 "--checkpoint-interval", "2s"), 2, null);
         rest.awaitRunning(job, TIMEOUT);
 
@@ -110,13 +108,6 @@ class JobManagerFailoverE2EIT {
             assertThat(System.nanoTime()).as("job %s running again within %s (last: %s)", job, TIMEOUT, last)
                     .isLessThan(deadline);
             Thread.sleep(500);
-        }
-    }
-
-    private static Path shadedJar() throws java.io.IOException {
-        try (Stream<Path> jars = Files.list(Path.of("target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("alert-job-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no target/alert-job-*.jar: run with `mvn verify`"));
         }
     }
 }

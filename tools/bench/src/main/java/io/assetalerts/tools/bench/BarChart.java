@@ -42,18 +42,8 @@ final class BarChart {
         System.setProperty("java.awt.headless", "true");
         int height = TOP + BOTTOM + Math.max(1, bars.size()) * (BAR_HEIGHT + GAP);
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = page(image, title, subtitle);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-            g.drawString(title, 20, 32);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(subtitle, 20, 56);
 
             double max = bars.stream().mapToDouble(Bar::value).max().orElse(1);
             double step = niceStep(max / 5);
@@ -91,6 +81,26 @@ final class BarChart {
         } finally {
             g.dispose();
         }
+        writePng(image, file);
+    }
+
+    /** A white page with antialiasing on, the title and the subtitle at its top: the start of every bench chart. */
+    static Graphics2D page(BufferedImage image, String title, String subtitle) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+        g.drawString(title, 20, 32);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        g.setColor(Color.DARK_GRAY);
+        g.drawString(subtitle, 20, 56);
+        return g;
+    }
+
+    static void writePng(BufferedImage image, Path file) throws IOException {
         if (file.getParent() != null) {
             java.nio.file.Files.createDirectories(file.getParent());
         }

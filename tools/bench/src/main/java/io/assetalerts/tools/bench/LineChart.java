@@ -4,13 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 /**
  * Curves over time in a grid of panels (two per row), drawn with plain Java2D (headless) and written as PNG with
@@ -48,25 +45,15 @@ final class LineChart {
         int width = 2 * PANEL_WIDTH;
         int height = HEADER + rows * PANEL_HEIGHT;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = BarChart.page(image, title, subtitle);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-            g.drawString(title, 20, 32);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(subtitle, 20, 56);
             for (int i = 0; i < panels.size(); i++) {
                 drawPanel(g, panels.get(i), (i % 2) * PANEL_WIDTH, HEADER + (i / 2) * PANEL_HEIGHT, xLabel);
             }
         } finally {
             g.dispose();
         }
-        ImageIO.write(image, "png", file.toFile());
+        BarChart.writePng(image, file);
     }
 
     private static void drawPanel(Graphics2D g, Panel panel, int x0, int y0, String xLabel) {
