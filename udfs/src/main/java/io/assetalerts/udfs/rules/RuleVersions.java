@@ -228,6 +228,9 @@ public final class RuleVersions {
      * it has none): governed by the parameters in force at the window's start.
      */
     public Window openWindow(String assetId, String assetType, long at, long previousEnd) {
+        if (previousEnd >= 0 && at >= previousEnd) {
+            return chainedWindow(assetId, assetType, at, previousEnd);
+        }
         WindowRule rule = sustained(assetId, assetType, at);
         // the start depends on the size, and the parameters on the start: a change point between the two moves the
         // window back into the older parameters, which settles after one step (bounded, in case of odd histories)
@@ -241,6 +244,49 @@ public final class RuleVersions {
         }
         long aligned = alignedStart(at, rule.getWindowSizeMillis());
         return new Window(Math.max(aligned, previousEnd), aligned + rule.getWindowSizeMillis(), rule);
+    }
+
+    /**
+     * The window holding {@code at} in the chain of windows from {@code previousEnd}, empty ones included: each
+     * window governed by the parameters in force at its start, starting where the one before it ended, ending on
+     * its size's epoch boundary. So a change that takes effect while no reading comes starts with the first window
+     * of that chain starting at or after its {@code effectiveFrom}, the same window the gap after an alerted streak
+     * is judged by; the chain is walked from one change point to the next, never window by window. (Choosing the size
+     * by the reading's time instead made a window that began before the change under the new size; found by the
+     * differential test over 50 fleets, where it judged a streak's end by a window that had not existed.)
+     */
+    private Window chainedWindow(String assetId, String assetType, long at, long previousEnd) {
+        long start = previousEnd;
+        while (true) {
+            WindowRule rule = sustained(assetId, assetType, start);
+            long size = rule.getWindowSizeMillis();
+            long end = alignedStart(start, size) + size;
+            if (at < end) {
+                return new Window(start, end, rule);
+            }
+            long change = nextChange(assetId, assetType, start);
+            long firstAfterChange = change == Long.MAX_VALUE ? Long.MAX_VALUE : alignedStart(change - 1, size) + size;
+            if (at < firstAfterChange) {
+                long aligned = alignedStart(at, size); // same parameters from start to at: this size's grid
+                return new Window(aligned, aligned + size, rule);
+            }
+            start = firstAfterChange;
+        }
+    }
+
+    /** The earliest {@code effectiveFrom} after {@code time} of a version of the asset's, its type's or the default scope. */
+    private long nextChange(String assetId, String assetType, long time) {
+        long next = Long.MAX_VALUE;
+        for (String scope : new String[] {assetScope(assetId), assetType == null ? null : typeScope(assetType),
+                DEFAULT_SCOPE}) {
+            for (RuleSet version : scope == null ? List.<RuleSet>of() : byScope.getOrDefault(scope, List.of())) {
+                long from = version.getEffectiveFrom().toEpochMilli();
+                if (from > time && from < next) {
+                    next = from;
+                }
+            }
+        }
+        return next;
     }
 
     /** The start of the epoch-aligned window of {@code size} that holds {@code at}. */

@@ -104,6 +104,21 @@ class RuleVersionsTest {
     }
 
     @Test
+    void aSizeChangeDuringAGapStartsWhereTheOldSizesEmptyWindowEnds() {
+        // the old 1 min windows go on, empty, past the change at 2:30; the first one starting after it, at 3:00, is
+        // the first of the new size (cut to the 2 min boundary at 4:00), not a 2 min window reaching back to 2:00
+        rules.apply("default", version("default", 1, T + 2 * MIN + 30 * S).windowSize("2 min").build());
+        RuleVersions.Window w = rules.openWindow("T-1", "TURBINE", T + 3 * MIN + 10 * S, T + 2 * MIN);
+        assertThat(w.start()).isEqualTo(T + 3 * MIN);
+        assertThat(w.end()).isEqualTo(T + 4 * MIN);
+        assertThat(w.rule().getVersion()).isEqualTo(1);
+        RuleVersions.Window inside = rules.openWindow("T-1", "TURBINE", T + 2 * MIN + 40 * S, T + 2 * MIN);
+        assertThat(inside.start()).as("a reading after the change, in the window it fell in").isEqualTo(T + 2 * MIN);
+        assertThat(inside.end()).isEqualTo(T + 3 * MIN);
+        assertThat(inside.rule().getVersion()).isEqualTo(0);
+    }
+
+    @Test
     void aWindowOpenedAfterAGapUsesTheRuleAtItsOwnStart() {
         rules.apply("default", version("default", 1, T + 30 * MIN).warn(80).windowCount(2).build());
         RuleVersions.Window w = rules.openWindow("T-1", "TURBINE", T + 31 * MIN + 5 * S, T + 2 * MIN);

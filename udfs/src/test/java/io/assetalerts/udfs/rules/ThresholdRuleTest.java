@@ -206,6 +206,33 @@ class ThresholdRuleTest {
     }
 
     @Test
+    void aVersionWithoutFlapControlLetsEpisodesThroughAndTheOpenFlappingStillEnds() {
+        // FLAPPING raised at 20 under FLAPS; from 40 a version without flap control: the episode at 40 alerts, and the
+        // FLAPPING alert still ends 60 s after its last counted opening (once this failed on an empty list, found by
+        // the differential test over 50 fleets: an evaluator timer that throws is a restart loop)
+        RuleVersions.Threshold off = new RuleVersions.Threshold(true, 100, 100, 0, 4, "asset:TURBINE-101");
+        List<String> events = new ArrayList<>();
+        ThresholdEpisode state = null;
+        for (int at : new int[] {0, 10, 20, 40}) {
+            for (TelemetryReceived r : List.of(reading(at, 101), reading(at + 1, 90))) {
+                ThresholdRule.Step step = ThresholdRule.apply(state, r, "TURBINE", "AP-Plant-7", at < 40 ? FLAPS : off);
+                state = step.next();
+                step.ends().forEach(end -> events.add(describe(end)));
+                if (step.alert() != null) {
+                    events.add((step.alert().getRule().equals(ThresholdRule.FLAPPING) ? "+FLAPPING " : "+")
+                            + step.alert().getEventIds().get(0));
+                }
+            }
+        }
+        ThresholdRule.Expired expired = ThresholdRule.expire(state, "TURBINE-101", "TURBINE", "AP-Plant-7",
+                Long.MAX_VALUE, off);
+        expired.ends().forEach(end -> events.add(describe(end) + " (by the timer)"));
+        assertThat(events).containsExactly("+e0", "-e0@1", "+e10", "-e10@11", "+FLAPPING e20", "+e40", "-e40@41",
+                "-FLAPPING e20@80 (by the timer)");
+        assertThat(expired.ends().get(0).getReason()).isEqualTo("No TEMPERATURE_THRESHOLD episode opened for 1 min");
+    }
+
+    @Test
     void withoutFlapControlNothingIsSuppressed() {
         assertThat(episodes(SEED, 0, 10, 20, 30)).hasSize(8).noneMatch(e -> e.contains("FLAPPING"));
     }
