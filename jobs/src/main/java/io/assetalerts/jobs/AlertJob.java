@@ -9,6 +9,7 @@ import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.config.AlertJobConfig;
+import io.assetalerts.udfs.config.JobFlags;
 import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.AssetEvaluator;
@@ -54,6 +55,10 @@ public final class AlertJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (JobFlags.wantsHelp(args)) {
+            System.out.println(JobFlags.usage(AlertJobConfig.JOB_NAME)); // the flags table of JobFlags; no job is run
+            return;
+        }
         prepare(args).execute(AlertJobConfig.JOB_NAME);
     }
 

@@ -7,6 +7,7 @@ import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.config.IngestJobConfig;
+import io.assetalerts.udfs.config.JobFlags;
 import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.functions.DeadLetterOutput;
 import io.assetalerts.udfs.functions.RegistryJoin;
@@ -40,6 +41,10 @@ public final class TelemetryIngestJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (JobFlags.wantsHelp(args)) {
+            System.out.println(JobFlags.usage(IngestJobConfig.JOB_NAME)); // the flags table of JobFlags; no job is run
+            return;
+        }
         prepare(args).execute(IngestJobConfig.JOB_NAME);
     }
 

@@ -25,42 +25,46 @@ public record AlertJobConfig(
     public static final String JOB_NAME = "alert-job";
 
     /** ASSET_SILENT: a registered asset with no reading for this long of event time (0 switches it off). */
-    public static final Duration DEFAULT_SILENCE_AFTER = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_SILENCE_AFTER = JobFlags.SILENCE_AFTER.defaultValue();
 
     public static AlertJobConfig fromArgs(String... args) {
         Flags flags = Flags.parse(args);
-        JobSettings job = JobSettings.read(flags, JOB_NAME);
-        AlertJobConfig config = new AlertJobConfig(
-                job,
-                flags.string("asset-topic", "asset.events"),
-                flags.string("telemetry-topic", "telemetry.events"),
-                flags.string("alert-topic", "alert.events"),
-                flags.string("dlq-topic", JOB_NAME + ".dlq"),
-                flags.string("rules-topic", "alert.rules"),
-                rules(flags),
-                flags.positiveDuration("dedupe-ttl", Duration.ofHours(24)),
-                flags.duration("silence-after", DEFAULT_SILENCE_AFTER));
+        AlertJobConfig config = read(flags);
         flags.rejectUnknown();
         return config;
+    }
+
+    /** Reads every flag of {@link JobFlags#of} this job, by its option. */
+    static AlertJobConfig read(Flags flags) {
+        return new AlertJobConfig(
+                JobSettings.read(flags, JOB_NAME),
+                flags.string(JobFlags.ASSET_TOPIC),
+                flags.string(JobFlags.TELEMETRY_TOPIC),
+                flags.string(JobFlags.ALERT_TOPIC),
+                flags.string(JobFlags.DLQ_TOPIC, JOB_NAME + ".dlq"),
+                flags.string(JobFlags.RULES_TOPIC),
+                rules(flags),
+                flags.positiveDuration(JobFlags.DEDUPE_TTL),
+                flags.duration(JobFlags.SILENCE_AFTER));
     }
 
     private static RuleBook rules(Flags flags) {
         RuleSettings base = RuleSettings.SPEC_DEFAULTS;
         try {
-            base = base.withCritical(flags.finiteDouble("critical", base.critical()));
-            base = base.withWarn(flags.finiteDouble("warn", base.warn()));
-            base = base.withWindowSize(flags.positiveDuration("window-size", base.windowSize()));
+            base = base.withCritical(flags.finiteDouble(JobFlags.CRITICAL));
+            base = base.withWarn(flags.finiteDouble(JobFlags.WARN));
+            base = base.withWindowSize(flags.positiveDuration(JobFlags.WINDOW_SIZE));
         } catch (InvalidFlagException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new InvalidFlagException("window-size", e.getMessage());
+            throw new InvalidFlagException(JobFlags.WINDOW_SIZE.key(), e.getMessage());
         }
-        base = base.withWindowCount(flags.positiveInt("window-count", base.windowCount()));
-        String rulesFile = flags.optionalString("rules");
+        base = base.withWindowCount(flags.positiveInt(JobFlags.WINDOW_COUNT));
+        String rulesFile = flags.optionalString(JobFlags.RULES);
         try {
             return rulesFile == null ? RuleBook.of(base) : RuleBook.load(Path.of(rulesFile), base);
         } catch (IllegalArgumentException e) {
-            throw new InvalidFlagException("rules", e.getMessage());
+            throw new InvalidFlagException(JobFlags.RULES.key(), e.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.flink.util.ParameterTool;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -184,6 +185,59 @@ public final class Flags {
             throw new InvalidFlagException(flag,
                     "expected earliest, latest, committed or timestamp:<ISO-8601 instant>, got '" + v + "'");
         }
+    }
+
+    // the same readers by the options of JobFlags, which hold each flag's key and default
+
+    public String requiredString(ConfigOption<String> option) {
+        return requiredString(option.key());
+    }
+
+    public String string(ConfigOption<String> option) {
+        return string(option.key(), option.defaultValue());
+    }
+
+    /** For an option whose default depends on the job (a name, a topic). */
+    public String string(ConfigOption<String> option, String jobDefault) {
+        return string(option.key(), jobDefault);
+    }
+
+    public String optionalString(ConfigOption<String> option) {
+        return optionalString(option.key());
+    }
+
+    public Duration duration(ConfigOption<Duration> option) {
+        return duration(option.key(), option.defaultValue());
+    }
+
+    public Duration positiveDuration(ConfigOption<Duration> option) {
+        return positiveDuration(option.key(), option.defaultValue());
+    }
+
+    public int positiveInt(ConfigOption<Integer> option) {
+        return positiveInt(option.key(), option.defaultValue());
+    }
+
+    /** A positive integer, or null when the flag is not given (an option without a default). */
+    public Integer optionalPositiveInt(ConfigOption<Integer> option) {
+        return optionalString(option.key()) == null ? null : positiveInt(option.key(), 1);
+    }
+
+    public double finiteDouble(ConfigOption<Double> option) {
+        return finiteDouble(option.key(), option.defaultValue());
+    }
+
+    public <E extends Enum<E>> E choice(ConfigOption<E> option) {
+        return choice(option.key(), option.defaultValue().getDeclaringClass(), option.defaultValue());
+    }
+
+    public StartingOffsets startingOffsets(ConfigOption<String> option) {
+        return startingOffsets(option.key(), StartingOffsets.parse(option.defaultValue()));
+    }
+
+    /** The keys read so far (for the test that keeps {@link JobFlags} and the jobs' reading of flags equal). */
+    Set<String> readKeys() {
+        return Set.copyOf(read);
     }
 
     /** Every {@code kafka.*} key with the prefix removed: client properties such as SASL and SSL settings. */

@@ -15,14 +15,19 @@ public record IngestJobConfig(
 
     public static IngestJobConfig fromArgs(String... args) {
         Flags flags = Flags.parse(args);
-        IngestJobConfig config = new IngestJobConfig(
-                JobSettings.read(flags, JOB_NAME),
-                flags.string("raw-topic", "telemetry.raw"),
-                flags.string("asset-topic", "asset.events"),
-                flags.string("telemetry-topic", "telemetry.events"),
-                flags.string("dlq-topic", JOB_NAME + ".dlq"));
+        IngestJobConfig config = read(flags);
         flags.rejectUnknown();
         return config;
+    }
+
+    /** Reads every flag of {@link JobFlags#of} this job, by its option. */
+    static IngestJobConfig read(Flags flags) {
+        return new IngestJobConfig(
+                JobSettings.read(flags, JOB_NAME),
+                flags.string(JobFlags.RAW_TOPIC),
+                flags.string(JobFlags.ASSET_TOPIC),
+                flags.string(JobFlags.TELEMETRY_TOPIC),
+                flags.string(JobFlags.DLQ_TOPIC, JOB_NAME + ".dlq"));
     }
 
     @Override

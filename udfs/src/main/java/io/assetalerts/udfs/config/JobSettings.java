@@ -29,31 +29,31 @@ public record JobSettings(
 
     /** Reads the shared flags; defaults are the spec's, group id and transactional id prefix are the job's name. */
     public static JobSettings read(Flags flags, String jobName) {
-        String bootstrap = flags.requiredString("bootstrap-servers");
+        String bootstrap = flags.requiredString(JobFlags.BOOTSTRAP_SERVERS);
         Properties kafka = flags.kafkaProperties();
-        Duration checkpointInterval = flags.positiveDuration("checkpoint-interval", Duration.ofSeconds(10));
-        Duration transactionTimeout = flags.positiveDuration("transaction-timeout", Duration.ofMinutes(10));
+        Duration checkpointInterval = flags.positiveDuration(JobFlags.CHECKPOINT_INTERVAL);
+        Duration transactionTimeout = flags.positiveDuration(JobFlags.TRANSACTION_TIMEOUT);
         if (transactionTimeout.compareTo(checkpointInterval.multipliedBy(2)) < 0) {
-            throw new InvalidFlagException("transaction-timeout", "must be at least twice --checkpoint-interval ("
-                    + checkpointInterval + "), or transactions abort before their checkpoint completes");
+            throw new InvalidFlagException(JobFlags.TRANSACTION_TIMEOUT.key(), "must be at least twice "
+                    + "--checkpoint-interval (" + checkpointInterval + "), or transactions abort before their "
+                    + "checkpoint completes");
         }
-        Integer parallelism = flags.optionalString("parallelism") == null ? null : flags.positiveInt("parallelism", 1);
         return new JobSettings(
                 jobName,
                 bootstrap,
                 kafka,
-                flags.string("group-id", jobName),
-                flags.startingOffsets("starting-offsets", new StartingOffsets(StartingOffsets.Kind.COMMITTED, null)),
-                flags.choice("delivery-guarantee", DeliveryGuarantee.class, DeliveryGuarantee.EXACTLY_ONCE),
-                flags.string("transactional-id-prefix", jobName),
+                flags.string(JobFlags.GROUP_ID, jobName),
+                flags.startingOffsets(JobFlags.STARTING_OFFSETS),
+                flags.choice(JobFlags.DELIVERY_GUARANTEE),
+                flags.string(JobFlags.TRANSACTIONAL_ID_PREFIX, jobName),
                 transactionTimeout,
-                flags.duration("out-of-orderness", Duration.ofSeconds(5)),
-                flags.positiveDuration("idleness", Duration.ofSeconds(30)),
-                flags.positiveDuration("max-future-skew", Duration.ofHours(1)),
-                flags.duration("unknown-asset-grace", Duration.ofMinutes(10)),
-                flags.positiveInt("unknown-asset-cap", 1000),
+                flags.duration(JobFlags.OUT_OF_ORDERNESS),
+                flags.positiveDuration(JobFlags.IDLENESS),
+                flags.positiveDuration(JobFlags.MAX_FUTURE_SKEW),
+                flags.duration(JobFlags.UNKNOWN_ASSET_GRACE),
+                flags.positiveInt(JobFlags.UNKNOWN_ASSET_CAP),
                 checkpointInterval,
-                parallelism);
+                flags.optionalPositiveInt(JobFlags.PARALLELISM));
     }
 
     /** The settings as they may be logged: Kafka client property values are left out (they may hold secrets). */
