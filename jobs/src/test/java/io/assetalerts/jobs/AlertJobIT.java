@@ -16,16 +16,14 @@ import java.util.TreeSet;
 
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,25 +34,13 @@ class AlertJobIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Instant T0 = Instant.parse("2026-01-10T10:16:05Z");
 
-    private final List<JobClient> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient job : jobs) {
-            job.cancel().get();
-        }
-    }
-
-    private JobClient start(String... args) throws Exception {
-        JobClient job = AlertJob.start(args);
-        jobs.add(job);
-        return job;
+    private static JobClient start(String... args) throws Exception {
+        return FLINK.track(AlertJob.start(args));
     }
 
     private static List<AlertTriggered> alerts(List<ConsumerRecord<String, String>> records) {
@@ -288,8 +274,7 @@ class AlertJobIT {
 
         start(t.args(KAFKA, "first"));
         List<AlertTriggered> first = alerts(KAFKA.readCommittedAlerts(t.alerts(), expected, TIMEOUT));
-        cancelJobs();
-        jobs.clear();
+        FLINK.cancelJobs();
 
         String replayAlerts = t.id() + ".replay.alert.events";
         KAFKA.createTopic(replayAlerts, 1);

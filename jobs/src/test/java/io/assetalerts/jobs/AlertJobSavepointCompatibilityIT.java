@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.udfs.codec.EventJson;
@@ -21,9 +22,7 @@ import io.assetalerts.udfs.config.AlertJobConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,8 +47,7 @@ class AlertJobSavepointCompatibilityIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -83,35 +81,32 @@ class AlertJobSavepointCompatibilityIT {
         restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         env.configure(restore);
         JobClient job = env.executeAsync(AlertJobConfig.JOB_NAME);
-        try {
-            // in any order: at parallelism 2 the alerts of different assets come from different subtasks
-            var written = KAFKA.readCommittedEvents(fixture.alerts(), 3, 1, TIMEOUT);
-            List<AlertTriggered> alerts = written.stream().filter(KafkaBrokerExtension::isAlert)
-                    .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
-                    .toList();
-            // the episode open in the savepoint (TURBINE-7 since t7-1) ends at t7-4 with the id of its alert
-            assertThat(written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
-                    .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()))
-                    .singleElement().satisfies(r -> {
-                        assertThat(r.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-7",
-                                "TEMPERATURE_THRESHOLD", SavepointFixture.T0.plusSeconds(1).toEpochMilli()));
-                        assertThat(r.getTimestamp()).isEqualTo(SavepointFixture.T0.plusSeconds(90));
-                        if (Set.of("alert-job-v1", "alert-job-v2").contains(name)) {
-                            assertThat(r.getPeakTemperature()).as("the state of those releases has no peak").isNull();
-                        } else {
-                            assertThat(r.getPeakTemperature()).as("t7-1, t7-2, t7-3").isEqualTo(113.0);
-                        }
-                    });
-            assertThat(alerts).extracting(a -> a.getAssetId() + " " + a.getEventIds() + " " + a.getAssetType()
-                            + "@" + a.getLocation())
-                    .containsExactlyInAnyOrder("PUMP-3 [p3-3] PUMP@Plant-B", "TURBINE-7 [t7-5] TURBINE@Plant-A",
-                            "NEW-1 [n1-1] TURBINE@Plant-9");
-            assertThat(alerts).allSatisfy(a -> assertThat(a.getRule()).isEqualTo("TEMPERATURE_THRESHOLD"));
-            // no filler was read (the restored offsets held) and no reading was late
-            assertThat(KAFKA.readCommitted(fixture.dlq(), 0, Duration.ofSeconds(1))).isEmpty();
-        } finally {
-            job.cancel().get();
-        }
+        FLINK.track(job);
+        // in any order: at parallelism 2 the alerts of different assets come from different subtasks
+        var written = KAFKA.readCommittedEvents(fixture.alerts(), 3, 1, TIMEOUT);
+        List<AlertTriggered> alerts = written.stream().filter(KafkaBrokerExtension::isAlert)
+                .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())
+                .toList();
+        // the episode open in the savepoint (TURBINE-7 since t7-1) ends at t7-4 with the id of its alert
+        assertThat(written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
+                .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-7",
+                            "TEMPERATURE_THRESHOLD", SavepointFixture.T0.plusSeconds(1).toEpochMilli()));
+                    assertThat(r.getTimestamp()).isEqualTo(SavepointFixture.T0.plusSeconds(90));
+                    if (Set.of("alert-job-v1", "alert-job-v2").contains(name)) {
+                        assertThat(r.getPeakTemperature()).as("the state of those releases has no peak").isNull();
+                    } else {
+                        assertThat(r.getPeakTemperature()).as("t7-1, t7-2, t7-3").isEqualTo(113.0);
+                    }
+                });
+        assertThat(alerts).extracting(a -> a.getAssetId() + " " + a.getEventIds() + " " + a.getAssetType()
+                        + "@" + a.getLocation())
+                .containsExactlyInAnyOrder("PUMP-3 [p3-3] PUMP@Plant-B", "TURBINE-7 [t7-5] TURBINE@Plant-A",
+                        "NEW-1 [n1-1] TURBINE@Plant-9");
+        assertThat(alerts).allSatisfy(a -> assertThat(a.getRule()).isEqualTo("TEMPERATURE_THRESHOLD"));
+        // no filler was read (the restored offsets held) and no reading was late
+        assertThat(KAFKA.readCommitted(fixture.dlq(), 0, Duration.ofSeconds(1))).isEmpty();
     }
 
     private static Path fixturesRoot() throws URISyntaxException {

@@ -10,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.udfs.codec.EventJson;
@@ -25,12 +25,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,27 +39,10 @@ class LiveRulesIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Instant T0 = Instant.parse("2026-01-10T10:16:00Z");
-
-    private final List<JobClient> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient job : jobs) {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
-            }
-        }
-    }
-
-    private JobClient track(JobClient job) {
-        jobs.add(job);
-        return job;
-    }
 
     private static List<AlertTriggered> alerts(List<ConsumerRecord<String, String>> records) {
         return records.stream()
@@ -82,7 +62,7 @@ class LiveRulesIT {
                 reading(t.telemetry(), "TURBINE-1", "hot-under-v0", T0.plusSeconds(1), 104.0),
                 reading(t.telemetry(), "TURBINE-1", "cool", T0.plusSeconds(2), 80.0),
                 reading(t.telemetry(), "TURBINE-1", "progress", T0.plusSeconds(10), 80.0)));
-        JobClient job = track(AlertJob.start(t.args(KAFKA, "live")));
+        JobClient job = FLINK.track(AlertJob.start(t.args(KAFKA, "live")));
         assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getRuleVersion)
                 .containsExactly(0L);
 
@@ -160,7 +140,7 @@ class LiveRulesIT {
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-1", "m2b", T0.plusSeconds(160), 95.0),
                 reading(t.telemetry(), "TURBINE-1", "tick", T0.plusSeconds(300), 20.0)));
-        JobClient last = track(restore(t, "three-again", second, "--rules", threeCounts.toString()));
+        JobClient last = FLINK.track(restore(t, "three-again", second, "--rules", threeCounts.toString()));
         List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 3, TIMEOUT));
         assertThat(alerts).filteredOn(a -> a.getRule().equals("SUSTAINED_OVERHEAT")).singleElement().satisfies(a -> {
             assertThat(a.getAssetId()).isEqualTo("TURBINE-1");
@@ -171,14 +151,14 @@ class LiveRulesIT {
 
     private String savepointAfterAlerts(AlertJobTopics t, String run, int alerts, Path dir, String... flags)
             throws Exception {
-        JobClient job = track(AlertJob.start(t.args(KAFKA, run, flags)));
+        JobClient job = FLINK.track(AlertJob.start(t.args(KAFKA, run, flags)));
         KAFKA.readCommittedAlerts(t.alerts(), alerts, TIMEOUT);
         return job.stopWithSavepoint(false, dir.resolve(run).toUri().toString(), SavepointFormatType.CANONICAL).get();
     }
 
     private String restoreAndSavepointAfterAlerts(AlertJobTopics t, String run, String savepoint, int alerts, Path dir,
             String... flags) throws Exception {
-        JobClient job = track(restore(t, run, savepoint, flags));
+        JobClient job = FLINK.track(restore(t, run, savepoint, flags));
         KAFKA.readCommittedAlerts(t.alerts(), alerts, TIMEOUT);
         return job.stopWithSavepoint(false, dir.resolve(run).toUri().toString(), SavepointFormatType.CANONICAL).get();
     }

@@ -13,17 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,8 +42,7 @@ class SavepointFixtureGeneratorIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final long MAX_FIXTURE_BYTES = 256 * 1024;
@@ -58,7 +56,7 @@ class SavepointFixtureGeneratorIT {
         fixture.createTopics(KAFKA);
         KAFKA.produce(fixture.assets(), fixture.registrationsBefore());
         KAFKA.produce(fixture.telemetry(), fixture.readingsBefore());
-        JobClient job = AlertJob.start(fixture.args(KAFKA, 1));
+        JobClient job = FLINK.track(AlertJob.start(fixture.args(KAFKA, 1)));
 
         List<String> alerts = KAFKA.readCommittedAlerts(fixture.alerts(), 2, TIMEOUT).stream()
                 .map(r -> EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value())

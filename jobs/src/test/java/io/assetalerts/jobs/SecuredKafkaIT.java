@@ -25,13 +25,12 @@ import java.util.stream.Stream;
 
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.tools.kafka.KafkaBroker;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,8 +52,7 @@ class SecuredKafkaIT {
             new KafkaBroker.SaslSsl(TLS.keyStore(), TLS.keyStorePassword(), USER, PASSWORD));
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniFlink FLINK = new MiniFlink(2);
 
     private static final Instant T0 = Instant.parse("2026-01-10T10:16:00Z");
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -70,22 +68,20 @@ class SecuredKafkaIT {
         String[] args = args(t, "secured", secrets);
         assertThat(String.join(" ", args)).as("the command line").doesNotContain(PASSWORD, TLS.password());
         JobClient job = AlertJob.start(args);
-        try {
-            var alerts = KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT);
-            assertThat(alerts).singleElement().satisfies(r -> assertThat(
-                    EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value().getEventIds())
-                    .containsExactly("hot"));
+        FLINK.track(job);
+        var alerts = KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT);
+        assertThat(alerts).singleElement().satisfies(r -> assertThat(
+                EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value().getEventIds())
+                .containsExactly("hot"));
 
-            URI rest = cluster.getRestAddress().get();
-            String id = job.getJobID().toString();
-            for (String path : List.of("/jobs/" + id + "/config", "/jobs/" + id + "/plan", "/jobs/" + id,
-                    "/jobs/" + id + "/exceptions", "/jobmanager/config", "/jobmanager/environment")) {
-                String body = get(rest, path);
-                assertThat(body).as("GET %s", path).isNotEmpty().doesNotContain(PASSWORD, TLS.password());
-            }
-        } finally {
-            job.cancel().get();
+        URI rest = cluster.getRestAddress().get();
+        String id = job.getJobID().toString();
+        for (String path : List.of("/jobs/" + id + "/config", "/jobs/" + id + "/plan", "/jobs/" + id,
+                "/jobs/" + id + "/exceptions", "/jobmanager/config", "/jobmanager/environment")) {
+            String body = get(rest, path);
+            assertThat(body).as("GET %s", path).isNotEmpty().doesNotContain(PASSWORD, TLS.password());
         }
+        FLINK.cancelJobs();
 
         String wrong = "wrong-" + UUID.randomUUID();
         Throwable refused = catchThrowable(() -> AlertJob.start(args(t, "wrong", secrets(wrong))).cancel().get());

@@ -12,17 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.kafka.InboundDeserializer;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,20 +30,10 @@ class TelemetryIngestJobIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Instant T0 = Instant.parse("2026-01-10T10:16:05Z");
-
-    private final List<JobClient> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient job : jobs) {
-            job.cancel().get();
-        }
-    }
 
     private static String raw(String assetId, String readingId, Instant at, Object temperature) {
         return "{\"assetId\":\"" + assetId + "\",\"power\":82.4,\"temperature\":" + temperature + ",\"timestamp\":\"" + at
@@ -104,7 +91,7 @@ class TelemetryIngestJobIT {
                 new ProducerRecord<>(t.raw(), "PUMP-7", raw("TURBINE-101", "k-1", T0.plusSeconds(3), 90.0))));
         KAFKA.produce(t.raw(), ticks(t.raw(), 2, "TURBINE-101", T0.plusSeconds(40)));
 
-        jobs.add(TelemetryIngestJob.start(t.ingestArgs(id, "--unknown-asset-grace", "60s")));
+        FLINK.track(TelemetryIngestJob.start(t.ingestArgs(id, "--unknown-asset-grace", "60s")));
 
         String derived = InboundDeserializer.eventId("TURBINE-101", T0.plusSeconds(1));
         // event time reaches T0 + 35 s (ticks at +40 minus the 5 s bound): the three TURBINE-101 readings pass
@@ -159,8 +146,8 @@ class TelemetryIngestJobIT {
         }
         KAFKA.produce(t.raw(), ticks(t.raw(), 2, "TURBINE-101", T0.plusSeconds(60)));
 
-        jobs.add(TelemetryIngestJob.start(t.ingestArgs(id)));
-        jobs.add(AlertJob.start("--bootstrap-servers", KAFKA.bootstrapServers(),
+        FLINK.track(TelemetryIngestJob.start(t.ingestArgs(id)));
+        FLINK.track(AlertJob.start("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--asset-topic", t.assets(), "--telemetry-topic", t.telemetry(), "--alert-topic", t.alerts(),
                 "--dlq-topic", t.alertDlq(), "--rules-topic", id + ".alert.rules", "--group-id", id + "-alerts", "--transactional-id-prefix", id + "-alerts",
                 "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--idleness", "1s",

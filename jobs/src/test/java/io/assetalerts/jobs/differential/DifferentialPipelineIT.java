@@ -18,6 +18,7 @@ import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.JobEnvironment;
 import io.assetalerts.jobs.testing.CollectingSink;
 import io.assetalerts.jobs.testing.InMemorySource;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
@@ -37,9 +38,7 @@ import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -70,8 +69,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DifferentialPipelineIT {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     /** Fleets per parallelism and build; the seeds are 1 to FLEETS, the same every build. */
     static final int FLEETS = 50;
@@ -130,6 +128,7 @@ class DifferentialPipelineIT {
         AlertJob.buildPipeline(env, config, sources.get(0), sources.get(1), sources.get(2), snapshot(ruleRecords),
                 sources.get(3), alerts, deadLetters);
         JobClient job = env.executeAsync("differential fleet " + seed + " p" + parallelism);
+        FLINK.track(job);
         try {
             // every alert and resolve is due once event time has passed the last reading: the ticks take it there
             long lastWatermark = TICK_TIME.minus(config.job().outOfOrderness()).toEpochMilli() - 1;
@@ -155,7 +154,7 @@ class DifferentialPipelineIT {
             assertThat(deadLetters.values()).as("dead letters of fleet %d: each unregistered asset's reading once", seed)
                     .hasSize((int) unregistered).allMatch(d -> d.getReason().equals("UNKNOWN_ASSET"));
         } finally {
-            job.cancel().get();
+            FLINK.cancelJobs(); // before its sources forget their records
             alerts.clear();
             deadLetters.clear();
             sources.forEach(InMemorySource::clear);

@@ -9,12 +9,11 @@ import java.util.List;
 
 import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -32,8 +31,7 @@ class ExactlyOnceIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     @Test
     void aTaskManagerCrashNeitherLosesNorDuplicatesCommittedAlerts(@InjectMiniCluster MiniCluster cluster,
@@ -42,20 +40,17 @@ class ExactlyOnceIT {
         int half = run.fleet.arrivals.size() / 2;
         KAFKA.produceBytes(run.telemetry, run.readings(0, half));
         JobClient job = AlertJob.start(args(run));
-        try {
-            List<ConsumerRecord<String, String>> before = KAFKA.consumeUntil(run.alerts,
-                    r -> r.stream().filter(KafkaBrokerExtension::isAlert).count() >= 20, Duration.ofMinutes(2));
+        FLINK.track(job);
+        List<ConsumerRecord<String, String>> before = KAFKA.consumeUntil(run.alerts,
+                r -> r.stream().filter(KafkaBrokerExtension::isAlert).count() >= 20, Duration.ofMinutes(2));
 
-            cluster.terminateTaskManager(0).get();
-            cluster.startTaskManager();
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
 
-            KAFKA.produceBytes(run.telemetry, rest(run));
-            assertThat(before.stream().filter(KafkaBrokerExtension::isAlert).count())
-                    .isLessThan(run.expected.alerts().size());
-            run.assertEventsAreTheModels("the kill", Duration.ofMinutes(3));
-        } finally {
-            job.cancel().get();
-        }
+        KAFKA.produceBytes(run.telemetry, rest(run));
+        assertThat(before.stream().filter(KafkaBrokerExtension::isAlert).count())
+                .isLessThan(run.expected.alerts().size());
+        run.assertEventsAreTheModels("the kill", Duration.ofMinutes(3));
     }
 
     /**
@@ -70,28 +65,25 @@ class ExactlyOnceIT {
         FleetRun run = FleetRun.create(KAFKA, "eo", 8, 60, 3, dir);
         KAFKA.produceBytes(run.telemetry, run.readings(0, run.fleet.arrivals.size() / 2));
         JobClient job = AlertJob.start(args(run, "--idleness", "2s"));
+        FLINK.track(job);
+        KAFKA.consumeUntil(run.alerts, r -> r.stream().filter(KafkaBrokerExtension::isAlert).count() >= 20,
+                Duration.ofMinutes(2));
+        KAFKA.produceBytes(run.telemetry, rest(run)); // a backlog behind the last checkpoint
+        KAFKA.killBroker();
         try {
-            KAFKA.consumeUntil(run.alerts, r -> r.stream().filter(KafkaBrokerExtension::isAlert).count() >= 20,
-                    Duration.ofMinutes(2));
-            KAFKA.produceBytes(run.telemetry, rest(run)); // a backlog behind the last checkpoint
-            KAFKA.killBroker();
-            try {
-                cluster.terminateTaskManager(0).get();
-                cluster.startTaskManager();
-                holdOutage(Duration.ofSeconds(15)); // the fault itself: 7.5 x the 2 s idleness with the broker away
-            } finally {
-                KAFKA.restartBroker();
-            }
-            run.assertEventsAreTheModels("the outage", Duration.ofMinutes(3));
-            int unregistered = run.unregisteredReadings();
-            List<String> reasons = KAFKA.readCommitted(run.dlq, unregistered, Duration.ofMinutes(1)).stream()
-                    .map(r -> EventJson.decodeDeadLetter(r.value().getBytes(StandardCharsets.UTF_8)).value().getReason())
-                    .toList();
-            assertThat(reasons).as("dead letters: one per reading of an unregistered asset, no LATE_EVENT")
-                    .hasSize(unregistered).containsOnly("UNKNOWN_ASSET");
+            cluster.terminateTaskManager(0).get();
+            cluster.startTaskManager();
+            holdOutage(Duration.ofSeconds(15)); // the fault itself: 7.5 x the 2 s idleness with the broker away
         } finally {
-            job.cancel().get();
+            KAFKA.restartBroker();
         }
+        run.assertEventsAreTheModels("the outage", Duration.ofMinutes(3));
+        int unregistered = run.unregisteredReadings();
+        List<String> reasons = KAFKA.readCommitted(run.dlq, unregistered, Duration.ofMinutes(1)).stream()
+                .map(r -> EventJson.decodeDeadLetter(r.value().getBytes(StandardCharsets.UTF_8)).value().getReason())
+                .toList();
+        assertThat(reasons).as("dead letters: one per reading of an unregistered asset, no LATE_EVENT")
+                .hasSize(unregistered).containsOnly("UNKNOWN_ASSET");
     }
 
     /** Keeps the broker away this long: the length of the outage is what the test injects, not a wait for a result. */

@@ -20,14 +20,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.HostileRecords;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,8 +48,7 @@ class HostileInputIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniFlink FLINK = new MiniFlink();
 
     @Test
     void tenThousandBadRecordsAllReachTheDlqWithoutAJobFailureAndTheAlertsStayExact(
@@ -75,27 +73,24 @@ class HostileInputIT {
 
         JobClient job = AlertJob.start(run.args("--checkpoint-interval", "1s", "--parallelism", "2")
                 .toArray(String[]::new));
-        try {
-            run.assertEventsAreTheModels("10,000 bad records", Duration.ofMinutes(3));
+        FLINK.track(job);
+        run.assertEventsAreTheModels("10,000 bad records", Duration.ofMinutes(3));
 
-            int deadLetters = HOSTILE + unregistered;
-            List<DeadLetter> dead = KAFKA.readCommitted(run.dlq, deadLetters, Duration.ofMinutes(2)).stream()
-                    .map(r -> EventJson.decodeDeadLetter(bytes(r.value())).value()).toList();
-            Map<String, Integer> byReason = new TreeMap<>();
-            dead.forEach(d -> byReason.merge(d.getReason(), 1, Integer::sum));
-            LOG.info("{} bad records and {} readings of unregistered assets in the DLQ by reason: {}", HOSTILE,
-                    unregistered, byReason);
-            assertThat(dead).as("every bad record once, and nothing else").hasSize(deadLetters)
-                    .allSatisfy(d -> assertThat(d.getMessage()).isNotBlank());
-            assertThat(byReason).as("no valid reading late").doesNotContainKey("LATE_EVENT")
-                    .containsKeys("MALFORMED_JSON", "MISSING_FIELD", "INVALID_VALUE", "UNKNOWN_EVENT_TYPE",
-                            "KEY_MISMATCH", "FUTURE_TIMESTAMP", "UNKNOWN_ASSET");
-            assertThat(byReason.get("UNKNOWN_ASSET")).isEqualTo(unregistered);
-            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            assertThat(restarts(cluster, job)).as("job restarts").isZero();
-        } finally {
-            job.cancel().get();
-        }
+        int deadLetters = HOSTILE + unregistered;
+        List<DeadLetter> dead = KAFKA.readCommitted(run.dlq, deadLetters, Duration.ofMinutes(2)).stream()
+                .map(r -> EventJson.decodeDeadLetter(bytes(r.value())).value()).toList();
+        Map<String, Integer> byReason = new TreeMap<>();
+        dead.forEach(d -> byReason.merge(d.getReason(), 1, Integer::sum));
+        LOG.info("{} bad records and {} readings of unregistered assets in the DLQ by reason: {}", HOSTILE,
+                unregistered, byReason);
+        assertThat(dead).as("every bad record once, and nothing else").hasSize(deadLetters)
+                .allSatisfy(d -> assertThat(d.getMessage()).isNotBlank());
+        assertThat(byReason).as("no valid reading late").doesNotContainKey("LATE_EVENT")
+                .containsKeys("MALFORMED_JSON", "MISSING_FIELD", "INVALID_VALUE", "UNKNOWN_EVENT_TYPE",
+                        "KEY_MISMATCH", "FUTURE_TIMESTAMP", "UNKNOWN_ASSET");
+        assertThat(byReason.get("UNKNOWN_ASSET")).isEqualTo(unregistered);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        assertThat(restarts(cluster, job)).as("job restarts").isZero();
     }
 
     /** The job's {@code numRestarts} metric, over the MiniCluster's REST API. */
