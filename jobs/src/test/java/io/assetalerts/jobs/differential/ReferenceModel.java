@@ -16,11 +16,11 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.udfs.rules.AssetSilence;
+import io.assetalerts.udfs.rules.silence.AssetSilence;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleVersions;
-import io.assetalerts.udfs.rules.SustainedOverheatRule;
-import io.assetalerts.udfs.rules.ThresholdRule;
+import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
+import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 
 /**

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
-import io.assetalerts.udfs.rules.AssetSilence;
-import io.assetalerts.udfs.rules.ThresholdRule;
+import io.assetalerts.udfs.rules.silence.AssetSilence;
+import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

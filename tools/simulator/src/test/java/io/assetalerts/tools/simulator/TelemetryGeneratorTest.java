@@ -18,8 +18,8 @@ import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Settings;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.rules.RuleSettings;
-import io.assetalerts.udfs.rules.SustainedOverheatRule;
-import io.assetalerts.udfs.rules.ThresholdRule;
+import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
+import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,0 +1,233 @@
+package io.assetalerts.udfs.evaluator;
+
+import static io.assetalerts.udfs.evaluator.Fixtures.asset;
+import static io.assetalerts.udfs.evaluator.Fixtures.at;
+import static io.assetalerts.udfs.evaluator.Fixtures.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetalerts.udfs.ordering.RegistryJoin;
+import java.util.List;
+
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.schemas.state.RegisteredReading;
+import io.assetalerts.schemas.state.ThresholdEpisode;
+import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.udfs.rules.RuleSettings;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Event-time order, registry join, holds and late data of the evaluator, on RocksDB. The order in which readings
+ * are evaluated is observed through TEMPERATURE_THRESHOLD alerts: hot readings (> 100) separated by cool ones
+ * each raise an alert when evaluated, so the alerts' order is the evaluation order.
+ */
+class AssetEvaluatorTest {
+
+    private static final double HOT = 105;
+    private static final double COOL = 20;
+
+    private EvaluatorHarness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = EvaluatorHarness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void evaluatesReadingsInEventTimeOrderOnlyOnceTheWatermarkPassesThem() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "c", 3, HOT));
+        h.send(reading("T-1", "a", 1, HOT));
+        h.send(reading("T-1", "b", 2, COOL));
+        h.watermark(at(0));
+        assertThat(h.alertedEventIds()).isEmpty();
+        h.watermark(at(2));
+        assertThat(h.alertedEventIds()).containsExactly("a");
+        h.watermark(at(3));
+        assertThat(h.alertedEventIds()).containsExactly("a", "c");
+        assertThat(h.alerts()).allSatisfy(a -> {
+            assertThat(a.getAssetType()).isEqualTo("TURBINE");
+            assertThat(a.getLocation()).isEqualTo("AP-Plant-7");
+        });
+    }
+
+    @Test
+    void readingsWithTheSameTimestampAreEvaluatedInEventIdOrder() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "z", 1, HOT));
+        h.send(reading("T-1", "m", 1, COOL));
+        h.send(reading("T-1", "a", 1, HOT));
+        h.watermark(at(1));
+        assertThat(h.alertedEventIds()).containsExactly("a", "z");
+    }
+
+    @Test
+    void aWatermarkJumpPastSeveralReadingsClosesTheirWindowOnceWithAllOfThem() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "a", 10, 95));
+        h.send(reading("T-1", "b", 20, 95));
+        h.send(reading("T-1", "c", 40, 95));
+        h.watermark(at(600));
+        assertThat(h.windows()).singleElement().satisfies(w -> {
+            assertThat(w.getCount()).isEqualTo(3);
+            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
+        });
+    }
+
+    @Test
+    void holdsReadingsUntilTheAssetRegisters() throws Exception {
+        h.send(reading("P-7", "a", 1, HOT));
+        h.send(reading("P-7", "b", 2, COOL));
+        h.watermark(at(5));
+        assertThat(h.alerts()).isEmpty();
+        assertThat(h.deadLetters()).isEmpty();
+
+        h.register("P-7", "PUMP");
+        h.send(reading("P-7", "c", 6, HOT));
+        h.watermark(at(6));
+        assertThat(h.alertedEventIds()).containsExactly("a", "c");
+        assertThat(h.alerts().get(0).getAssetType()).isEqualTo("PUMP");
+        assertThat(h.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void releasesHeldReadingsAtTheEndOfTheGraceWhenTheAssetRegisteredMeanwhile() throws Exception {
+        h.send(reading("P-7", "a", 1, HOT));
+        h.watermark(at(2));
+        h.register("P-7", "PUMP");
+        h.watermark(at(11));
+        assertThat(h.alertedEventIds()).containsExactly("a");
+        assertThat(h.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void heldReadingsGoToTheDlqAsUnknownAssetWhenTheGracePasses() throws Exception {
+        h.send(reading("GHOST-1", "a", 1, HOT));
+        h.send(reading("GHOST-1", "b", 4, HOT));
+        h.watermark(at(10.999));
+        assertThat(h.deadLetters()).isEmpty();
+        h.watermark(at(11));
+        assertThat(h.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("UNKNOWN_ASSET");
+            assertThat(d.getKey()).isEqualTo("GHOST-1");
+            assertThat(d.getSourceTopic()).isEqualTo("telemetry.events");
+            assertThat(d.getJob()).isEqualTo("alert-job");
+            assertThat(d.getPayload()).contains("\"eventId\":\"a\"");
+        });
+        h.watermark(at(14));
+        assertThat(h.deadLetters()).extracting(DeadLetter::getReason).containsExactly("UNKNOWN_ASSET", "UNKNOWN_ASSET");
+        assertThat(h.alerts()).isEmpty();
+
+        h.register("GHOST-1", "PUMP");
+        h.send(reading("GHOST-1", "c", 20, HOT));
+        h.watermark(at(20));
+        assertThat(h.alertedEventIds()).containsExactly("c");
+    }
+
+    @Test
+    void readingsBeyondTheHoldCapGoToTheDlqAtOnce() throws Exception {
+        h.close();
+        h = EvaluatorHarness.open(2, RuleBook.of(RuleSettings.SPEC_DEFAULTS), null);
+        h.send(reading("GHOST-1", "a", 1, HOT));
+        h.send(reading("GHOST-1", "b", 2, COOL));
+        h.send(reading("GHOST-1", "c", 3, HOT));
+        h.watermark(at(3));
+        assertThat(h.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("UNKNOWN_ASSET");
+            assertThat(d.getMessage()).contains("2 of its readings are already held");
+            assertThat(d.getPayload()).contains("\"eventId\":\"c\"");
+        });
+        h.register("GHOST-1", "PUMP");
+        h.watermark(at(4));
+        assertThat(h.alerts()).isEmpty();
+        h.watermark(at(11));
+        assertThat(h.alertedEventIds()).containsExactly("a");
+    }
+
+    @Test
+    void aReadingAtOrBehindTheWatermarkGoesToTheDlqAsLate() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.watermark(at(10));
+        h.send(reading("T-1", "old", 5, HOT));
+        h.send(reading("T-1", "edge", 10, HOT));
+        h.send(reading("T-1", "fresh", 10.001, HOT));
+        h.watermark(at(11));
+        assertThat(h.deadLetters()).extracting(DeadLetter::getReason).containsExactly("LATE_EVENT", "LATE_EVENT");
+        assertThat(h.deadLetters().get(0).getMessage()).contains("2026-01-10T10:16:05Z").contains("watermark");
+        assertThat(h.alertedEventIds()).containsExactly("fresh");
+    }
+
+    @Test
+    void pendingAndHeldReadingsAndOpenEpisodesSurviveASnapshotAndRestore() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "breach", 1, HOT));
+        h.send(reading("T-1", "pending", 5, COOL));
+        h.send(reading("P-7", "held", 1, HOT));
+        h.watermark(at(2));
+        assertThat(h.alertedEventIds()).containsExactly("breach");
+        OperatorSubtaskState snapshot = h.snapshot(1L);
+        h.close();
+
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        h.send(reading("T-1", "still-hot", 3, HOT));    // the open episode was restored: no alert
+        h.register("P-7", "PUMP");
+        h.send(reading("T-1", "hot-again", 6, HOT));
+        h.watermark(at(6));
+        assertThat(h.alertedEventIds()).containsExactly("hot-again");
+        h.watermark(at(11));
+        assertThat(h.alertedEventIds()).containsExactly("hot-again", "held");
+    }
+
+    @Test
+    void adoptsTheFirstReleasesPendingAndHeldReadings() throws Exception {
+        OperatorSubtaskState v1;
+        var first = new CoBroadcastWithKeyedOperator<>(new RegistryJoin("alert-job", "telemetry.events",
+                EvaluatorHarness.GRACE, 100), List.of(RegistryJoin.ASSETS));
+        try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
+                first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
+                720, 1, 0)) {
+            old.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+            old.open();
+            old.getTwoInputOperator().processWatermarkStatus2(
+                    org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+            old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
+            old.processElement(reading("T-1", "pending", 5, HOT), at(5));
+            old.processElement(reading("P-7", "held", 1, HOT), at(1));
+            old.processWatermark(at(2));
+            v1 = old.snapshot(1L, 1L);
+        }
+        h.close();
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
+        h.register("P-7", "PUMP");
+        h.watermark(at(5));
+        assertThat(h.alertedEventIds()).as("the first release's pending reading, the registry restored")
+                .containsExactly("pending");
+        h.watermark(at(11));
+        assertThat(h.alertedEventIds()).as("its held reading").containsExactly("pending", "held");
+        assertThat(h.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void adoptsAThresholdEpisodeCarriedOnTheAssetsFirstReading() throws Exception {
+        h.register("T-1", "TURBINE");
+        Reading first = reading("T-1", "after-upgrade", 1, HOT);
+        first.setLegacyThresholdEpisode(new ThresholdEpisode(true, at(-60), null, -1L, -1L, null, null, null, new java.util.ArrayList<>(), -1L, -1L, null, null, false));
+        h.send(first);
+        h.send(reading("T-1", "cool", 2, COOL));
+        h.send(reading("T-1", "new-breach", 3, HOT));
+        h.watermark(at(3));
+        assertThat(h.alerts()).extracting(AlertTriggered::getEventIds).containsExactly(List.of("new-breach"));
+    }
+}
