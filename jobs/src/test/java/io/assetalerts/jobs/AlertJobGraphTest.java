@@ -2,14 +2,15 @@ package io.assetalerts.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.rules.RuleSnapshot;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.assetalerts.udfs.savepoint.Uids;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -9,19 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.udfs.rules.silence.AssetSilence;
-import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.udfs.rules.silence.AssetSilence;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
-import io.assetalerts.schemas.state.ThresholdEpisode;
 
 /**
  * SPEC 4.1 written as plainly as possible over a whole, finished input: drop unregistered assets and

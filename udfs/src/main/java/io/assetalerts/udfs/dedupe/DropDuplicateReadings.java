@@ -1,15 +1,14 @@
 package io.assetalerts.udfs.dedupe;
 
-import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
 import java.time.Duration;
 import java.util.Iterator;
 
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -39,8 +38,8 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
     public static final String METRIC_DUPLICATES = "duplicatesDropped";
     public static final String METRIC_MIGRATED = "legacyDedupeAssetsMigrated";
 
-    static final String STATE = "event-ids";
-    static final String LEGACY_STATE = "seen-event-ids";
+    static final String STATE = StateDescriptors.SEEN_EVENT_IDS;
+    static final String LEGACY_STATE = StateDescriptors.LEGACY_SEEN_EVENT_IDS;
 
     private final long ttlMillis;
     private final long bucketMillis;
@@ -56,22 +55,12 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
     }
 
     static MapStateDescriptor<String, Long> seenDescriptor() {
-        return new MapStateDescriptor<>(STATE, Types.STRING, Types.LONG);
+        return StateDescriptors.seenEventIds();
     }
 
-    /**
-     * The first version's state, as it was declared (a TTL'd map, so its serializer matches), but made to never
-     * expire: a century of TTL and no clean-up in RocksDB compaction.
-     */
+    /** The first version's state ({@link StateDescriptors#legacySeenEventIds}). */
     static MapStateDescriptor<String, Boolean> legacyDescriptor() {
-        MapStateDescriptor<String, Boolean> descriptor =
-                new MapStateDescriptor<>(LEGACY_STATE, Types.STRING, Types.BOOLEAN);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(36_500))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp)
-                .disableCleanupInBackground()
-                .build());
-        return descriptor;
+        return StateDescriptors.legacySeenEventIds();
     }
 
     @Override

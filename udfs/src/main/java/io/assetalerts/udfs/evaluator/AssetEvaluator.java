@@ -1,18 +1,14 @@
 package io.assetalerts.udfs.evaluator;
 
-import io.assetalerts.udfs.deadletters.DeadLetterOutput;
-import io.assetalerts.udfs.ordering.AssetRegistry;
-import io.assetalerts.udfs.ordering.PendingReadings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 import io.assetalerts.schemas.AlertResolved;
-import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.AssetRules;
 import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.HeldTimestamps;
@@ -24,24 +20,26 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.codec.RejectReason;
-import io.assetalerts.udfs.rules.silence.AssetSilence;
+import io.assetalerts.udfs.deadletters.DeadLetterOutput;
+import io.assetalerts.udfs.ordering.AssetRegistry;
+import io.assetalerts.udfs.ordering.PendingReadings;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.udfs.rules.silence.AssetSilence;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -87,8 +85,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
 
     /** The versions of each rule scope from the rules topic (broadcast state, the same on every subtask). */
-    public static final MapStateDescriptor<String, RuleHistory> RULES =
-            new MapStateDescriptor<>("rule-versions", Types.STRING, AvroType.forRecord(RuleHistory.class));
+    public static final MapStateDescriptor<String, RuleHistory> RULES = StateDescriptors.RULE_VERSIONS;
 
     /** Closed SUSTAINED_OVERHEAT windows, one summary per asset and window, in event-time order per asset. */
     public static final OutputTag<WindowSummary> WINDOWS =
@@ -110,9 +107,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_RULE_VERSIONS = "ruleVersionsKept";
     public static final String METRIC_DEFAULT_VERSION = "ruleDefaultVersion";
 
-    static final String RULES_STATE = "rules";
-    static final String WINDOW_IDS_STATE = "window-event-ids";
-    static final String LEGACY_HELD_STATE = "held-timestamps";
 
     static final Comparator<Reading> EVENT_TIME_ORDER = Comparator
             .comparingLong((Reading r) -> r.getEvent().getTimestamp().toEpochMilli())
@@ -167,9 +161,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
         ruleState = context.getState(ruleStateDescriptor());
-        windowEventIds = context.getListState(new ListStateDescriptor<>(WINDOW_IDS_STATE, Types.STRING));
-        legacyHeld = context.getState(new ValueStateDescriptor<>(LEGACY_HELD_STATE,
-                AvroType.forRecord(HeldTimestamps.class)));
+        windowEventIds = context.getListState(StateDescriptors.windowEventIds());
+        legacyHeld = context.getState(StateDescriptors.heldTimestamps());
         var metrics = context.getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
         heldCounter = metrics.counter(METRIC_HELD);
@@ -234,7 +227,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     ValueStateDescriptor<AssetRules> ruleStateDescriptor() {
-        return new ValueStateDescriptor<>(RULES_STATE, AvroType.forRecord(AssetRules.class));
+        return StateDescriptors.assetRules();
     }
 
     /** Rule versions that arrived after event time had passed their effectiveFrom (for tests; also a metric). */
@@ -712,7 +705,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         public void open() throws Exception {
             super.open();
             AssetEvaluator evaluator = (AssetEvaluator) userFunction;
-            evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_HELD_STATE);
+            evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(),
+                    StateDescriptors.HELD_TIMESTAMPS);
             // the open-alerts gauges start from the restored state: one pass over the subtask's assets at start, so
             // they are right after any restore, rescale or upgrade without a state of their own
             getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,

@@ -6,10 +6,10 @@ import java.util.stream.Stream;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -41,15 +41,13 @@ public final class LegacyStateCarrier<T> extends KeyedProcessFunction<String, Re
 
     /** The first release's TEMPERATURE_THRESHOLD episodes ({@code rule-temperature-threshold}). */
     public static Operator<ThresholdEpisode> thresholdEpisodes() {
-        return new Operator<>(new LegacyStateCarrier<>(new ValueStateDescriptor<>("threshold-episode",
-                AvroType.forRecord(ThresholdEpisode.class)),
+        return new Operator<>(new LegacyStateCarrier<>(StateDescriptors.legacyThresholdEpisode(),
                 (BiConsumer<Reading, ThresholdEpisode> & java.io.Serializable) Reading::setLegacyThresholdEpisode));
     }
 
     /** The first release's open SUSTAINED_OVERHEAT windows ({@code window-summaries}). */
     public static Operator<WindowAccumulator> openWindows() {
-        return new Operator<>(new LegacyStateCarrier<>(new ValueStateDescriptor<>("open-window",
-                AvroType.forRecord(WindowAccumulator.class)),
+        return new Operator<>(new LegacyStateCarrier<>(StateDescriptors.legacyOpenWindow(),
                 (BiConsumer<Reading, WindowAccumulator> & java.io.Serializable) Reading::setLegacyOpenWindow));
     }
 

@@ -1,11 +1,10 @@
 package io.assetalerts.udfs.ordering;
 
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.udfs.types.AvroType;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -15,8 +14,7 @@ import org.apache.flink.metrics.MetricGroup;
  */
 public final class AssetRegistry {
 
-    public static final MapStateDescriptor<String, AssetRegistered> STATE =
-            new MapStateDescriptor<>("asset-registry", Types.STRING, AvroType.forRecord(AssetRegistered.class));
+    public static final MapStateDescriptor<String, AssetRegistered> STATE = StateDescriptors.ASSET_REGISTRY;
 
     public static final String METRIC_ASSETS_KNOWN = "assetsKnown";
 

@@ -1,18 +1,15 @@
 package io.assetalerts.udfs.ordering;
 
-import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import java.time.Instant;
 import java.util.ArrayList;
 
-import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.udfs.codec.RejectReason;
-import io.assetalerts.udfs.types.AvroType;
+import io.assetalerts.udfs.deadletters.DeadLetterOutput;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 
@@ -24,8 +21,6 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
  */
 public final class PendingReadings {
 
-    public static final MapStateDescriptor<Long, ReadingBatch> STATE =
-            new MapStateDescriptor<>("pending-readings", Types.LONG, AvroType.forRecord(ReadingBatch.class));
 
     public static final String METRIC_LATE = "lateRecords";
 
@@ -35,7 +30,7 @@ public final class PendingReadings {
     private final String job;
 
     public PendingReadings(RuntimeContext context, String sourceTopic, String job) {
-        this.byTimestamp = context.getMapState(STATE);
+        this.byTimestamp = context.getMapState(StateDescriptors.pendingReadings());
         this.late = context.getMetricGroup().counter(METRIC_LATE);
         this.sourceTopic = sourceTopic;
         this.job = job;

@@ -1,6 +1,5 @@
 package io.assetalerts.udfs.ordering;
 
-import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,11 +10,11 @@ import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.udfs.deadletters.DeadLetterOutput;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -65,8 +64,7 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     @Override
     public void open(OpenContext openContext) {
         pending = new PendingReadings(getRuntimeContext(), sourceTopic, job);
-        held = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("held-timestamps", AvroType.forRecord(HeldTimestamps.class)));
+        held = getRuntimeContext().getState(StateDescriptors.heldTimestamps());
         var metrics = getRuntimeContext().getMetricGroup();
         processed = metrics.counter(METRIC_PROCESSED);
         heldCounter = metrics.counter(METRIC_HELD);

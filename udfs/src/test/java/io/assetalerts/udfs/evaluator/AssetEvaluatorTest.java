@@ -5,7 +5,6 @@ import static io.assetalerts.udfs.evaluator.Fixtures.at;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetalerts.udfs.ordering.RegistryJoin;
 import java.util.List;
 
 import io.assetalerts.schemas.AlertTriggered;
@@ -14,6 +13,7 @@ import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
+import io.assetalerts.udfs.ordering.RegistryJoin;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

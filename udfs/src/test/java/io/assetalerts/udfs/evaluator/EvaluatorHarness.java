@@ -3,20 +3,20 @@ package io.assetalerts.udfs.evaluator;
 import static io.assetalerts.udfs.evaluator.Fixtures.asset;
 import static io.assetalerts.udfs.evaluator.Fixtures.at;
 
-import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import java.time.Duration;
 import java.util.List;
 
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.RuleSet;
+import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RuleChange;
 import io.assetalerts.schemas.state.WindowSummary;
+import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 import io.assetalerts.udfs.rules.RuleSnapshot;

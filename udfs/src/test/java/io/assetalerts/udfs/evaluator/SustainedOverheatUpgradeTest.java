@@ -3,7 +3,6 @@ package io.assetalerts.udfs.evaluator;
 import static io.assetalerts.udfs.evaluator.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetalerts.udfs.rules.sustained.SustainedOverheatMatch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +12,7 @@ import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.rules.sustained.SustainedOverheatMatch;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;

@@ -5,7 +5,6 @@ import static io.assetalerts.udfs.evaluator.Fixtures.at;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +12,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
+import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;

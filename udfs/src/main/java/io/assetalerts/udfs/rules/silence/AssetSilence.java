@@ -1,7 +1,5 @@
 package io.assetalerts.udfs.rules.silence;
 
-import io.assetalerts.udfs.rules.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -9,6 +7,8 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.AssetRules;
+import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.udfs.rules.RuleVersions;
 import org.apache.flink.util.TimeUtils;
 
 /**

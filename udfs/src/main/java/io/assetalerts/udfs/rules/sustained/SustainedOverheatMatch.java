@@ -1,6 +1,5 @@
 package io.assetalerts.udfs.rules.sustained;
 
-import io.assetalerts.udfs.evaluator.AlertMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Map;
 import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
+import io.assetalerts.udfs.evaluator.AlertMetrics;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;

@@ -1,7 +1,5 @@
 package io.assetalerts.udfs.rules.sustained;
 
-import io.assetalerts.udfs.rules.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +11,8 @@ import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
+import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.udfs.rules.RuleVersions;
 
 /**
  * Rule 2 of SPEC 4.1, SUSTAINED_OVERHEAT, in two plain parts. First, one asset's readings (in event-time

@@ -1,8 +1,5 @@
 package io.assetalerts.udfs.rules.threshold;
 
-import io.assetalerts.udfs.rules.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
-import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +9,9 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
+import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 
 /**
  * Rule 1 of SPEC 4.1, TEMPERATURE_THRESHOLD, with its lifecycle (issue 13): a reading strictly above {@code critical}

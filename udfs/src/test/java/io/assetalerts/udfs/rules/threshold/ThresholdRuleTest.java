@@ -2,8 +2,6 @@ package io.assetalerts.udfs.rules.threshold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetalerts.udfs.rules.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,8 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
+import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.udfs.rules.RuleVersions;
 import org.junit.jupiter.api.Test;
 
 class ThresholdRuleTest {

@@ -1,7 +1,8 @@
-package io.assetalerts.jobs;
+package io.assetalerts.udfs.savepoint;
 
 /**
- * Every operator uid of every job, in one place. A savepoint maps state to operators by these strings:
+ * Every operator uid of every job, in one place (the state names are in {@link StateDescriptors}, beside it). A
+ * savepoint maps state to operators by these strings:
  * never derive them from class names and never change one whose operator keeps state.
  */
 public final class Uids {
