@@ -40,7 +40,10 @@ class JobManagerFailoverE2EIT {
         FleetRun run = FleetRun.create(KAFKA, "jm-failover", 31, 60, 4, dir);
         int n = run.fleet.arrivals.size();
         var rest = FLINK.rest();
-        String job = rest.runJar(rest.uploadJar(FleetRun.shadedJar()), run.args("--idleness", "3s",
+        // every partition gets readings in each third and the ticks end them all, so no split needs to go idle; a short
+        // idleness here once let splits go idle between the job start and the first third, and the readings of the
+        // partitions fetched last were late (docs/reliability.md, "Not covered yet": data after an all-idle topic)
+        String job = rest.runJar(rest.uploadJar(FleetRun.shadedJar()), run.args("--idleness", "10min",
                 "--checkpoint-interval", "2s"), 2, null);
         rest.awaitRunning(job, TIMEOUT);
 

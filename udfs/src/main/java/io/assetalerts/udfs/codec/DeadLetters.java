@@ -1,15 +1,12 @@
 package io.assetalerts.udfs.codec;
 
-import io.assetalerts.schemas.DeadLetter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Objects;
+
+import io.assetalerts.schemas.DeadLetter;
 
 /**
  * Builds the {@link DeadLetter} a job writes to its {@code <job>.dlq} topic for a record it could not use, keeping
@@ -93,13 +90,6 @@ public final class DeadLetters {
     }
 
     private static String utf8OrNull(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            return decoder.decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.firstInvalidOffset(bytes) < 0 ? new String(bytes, StandardCharsets.UTF_8) : null;
     }
 }

@@ -5,6 +5,16 @@ import static io.assetalerts.udfs.codec.RejectReason.MALFORMED_JSON;
 import static io.assetalerts.udfs.codec.RejectReason.MISSING_FIELD;
 import static io.assetalerts.udfs.codec.RejectReason.UNKNOWN_EVENT_TYPE;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -24,20 +34,12 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.DeviceReading;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.ThresholdParameters;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -531,12 +533,12 @@ public final class EventJson {
     /** Writes a raw reading as devices send it; for simulators and tests. */
     public static byte[] encode(DeviceReading reading) {
         return write(json -> {
-            writeString(json, "assetId", reading.assetId());
-            writeNumber(json, "power", reading.power());
-            writeNumber(json, "temperature", reading.temperature());
-            writeTimestamp(json, "timestamp", reading.timestamp());
-            if (reading.readingId() != null) {
-                writeString(json, "readingId", reading.readingId());
+            writeString(json, "assetId", reading.getAssetId());
+            writeNumber(json, "power", reading.getPower());
+            writeNumber(json, "temperature", reading.getTemperature());
+            writeTimestamp(json, "timestamp", reading.getTimestamp());
+            if (reading.getReadingId() != null) {
+                writeString(json, "readingId", reading.getReadingId());
             }
         });
     }

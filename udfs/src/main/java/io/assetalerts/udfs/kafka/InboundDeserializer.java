@@ -7,19 +7,20 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeviceReading;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RuleChange;
 import io.assetalerts.udfs.codec.DeadLetters;
 import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.DeviceReading;
 import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.udfs.codec.NameIds;
 import io.assetalerts.udfs.codec.RejectReason;
 import io.assetalerts.udfs.rules.RuleRecords;
+import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -117,11 +118,11 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
         }
         DeviceReading r = decoded.value();
         return Decoded.ok(TelemetryReceived.newBuilder()
-                .setEventId(r.readingId() != null ? r.readingId() : eventId(r.assetId(), r.timestamp()))
-                .setAssetId(r.assetId())
-                .setPower(r.power())
-                .setTemperature(r.temperature())
-                .setTimestamp(r.timestamp())
+                .setEventId(r.getReadingId() != null ? r.getReadingId() : eventId(r.getAssetId(), r.getTimestamp()))
+                .setAssetId(r.getAssetId())
+                .setPower(r.getPower())
+                .setTemperature(r.getTemperature())
+                .setTimestamp(r.getTimestamp())
                 .build());
     }
 
@@ -130,8 +131,7 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
      * re-sent reading gets the same id and the alert job's dedupe drops it.
      */
     public static String eventId(String assetId, Instant timestamp) {
-        return UUID.nameUUIDFromBytes((assetId + "|" + timestamp.toEpochMilli()).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return NameIds.of(assetId, timestamp.toEpochMilli());
     }
 
     private static String keyMismatch(ConsumerRecord<byte[], byte[]> record, String assetId) {

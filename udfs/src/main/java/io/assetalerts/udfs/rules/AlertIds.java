@@ -1,7 +1,6 @@
 package io.assetalerts.udfs.rules;
 
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import io.assetalerts.udfs.codec.NameIds;
 
 /**
  * Alert ids are name-based (RFC 4122 version 3) UUIDs of {@code assetId|rule|episodeStartMillis}: the same
@@ -13,7 +12,6 @@ public final class AlertIds {
     }
 
     public static String of(String assetId, String rule, long episodeStartMillis) {
-        String name = assetId + "|" + rule + "|" + episodeStartMillis;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameIds.of(assetId, rule, episodeStartMillis);
     }
 }

@@ -11,13 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
-import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.schemas.TelemetryReceived;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +21,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.assetalerts.schemas.AlertTriggered;
+import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.DeadLetter;
+import io.assetalerts.schemas.DeviceReading;
+import io.assetalerts.schemas.TelemetryReceived;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -451,7 +453,7 @@ class EventJsonTest {
         assertThat(decoded.getEventType()).isEqualTo("AlertTriggered");
         assertThat(decoded.getRule()).isEmpty();
         assertThat(decoded.getEventIds()).isEmpty();
-        assertThat(EventJson.decodeDeviceReading(bytes(with(RAW_READING, "readingId", "null"))).value().readingId())
+        assertThat(EventJson.decodeDeviceReading(bytes(with(RAW_READING, "readingId", "null"))).value().getReadingId())
                 .isNull();
     }
 

@@ -1,8 +1,6 @@
 package io.assetalerts.tools.simulator;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.udfs.codec.Decoded;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.udfs.codec.Utf8;
 
 /**
  * Reads asset registrations from a file and checks every row against the AssetRegistered contract with the
@@ -147,16 +146,14 @@ final class AssetFile {
             if (isBlank(lines.get(i))) {
                 continue;
             }
-            String line;
-            try {
-                line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(lines.get(i))).toString();
-            } catch (CharacterCodingException e) {
+            if (Utf8.firstInvalidOffset(lines.get(i)) >= 0) {
                 if (header == null) {
                     throw new UnreadableFileException("line " + lineNumber + ": the header is not valid UTF-8");
                 }
                 rows.add(Row.bad(lineNumber, MALFORMED_CSV, "the line is not valid UTF-8"));
                 continue;
             }
+            String line = new String(lines.get(i), StandardCharsets.UTF_8);
             if (header == null) {
                 header = header(lineNumber, line.startsWith("\uFEFF") ? line.substring(1) : line);
                 continue;

@@ -1,6 +1,5 @@
 package io.assetalerts.tools.simulator;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.udfs.codec.NameIds;
 
 /**
  * The simulated fleet: which assets exist, where they stand and how warm and loaded they normally run. Asset
@@ -71,8 +71,7 @@ public final class Fleet {
      * publishing the same registration again produces the same event.
      */
     public static String registrationId(String assetId, Instant timestamp) {
-        String name = assetId + "|" + timestamp.toEpochMilli();
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameIds.of(assetId, timestamp.toEpochMilli());
     }
 
     private static double uniform(Random random, double from, double to) {

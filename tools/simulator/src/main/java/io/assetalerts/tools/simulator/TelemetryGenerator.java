@@ -1,6 +1,5 @@
 package io.assetalerts.tools.simulator;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -10,12 +9,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.UUID;
 
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.tools.simulator.Fleet.Asset;
 import io.assetalerts.tools.simulator.Incident.Kind;
-import io.assetalerts.udfs.codec.DeviceReading;
+import io.assetalerts.schemas.DeviceReading;
+import io.assetalerts.udfs.codec.NameIds;
 
 /**
  * The simulated telemetry, as a pure function of its settings: the same settings always give the same readings,
@@ -238,8 +237,7 @@ public final class TelemetryGenerator {
                     started.add(active.incident);
                 }
             }
-            String name = asset.assetId() + "|" + timestamp.toEpochMilli() + "|" + seq;
-            String readingId = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+            String readingId = NameIds.of(asset.assetId(), timestamp.toEpochMilli(), seq);
             return new Reading(seq, asset, timestamp, round1(power), round1(temperature), readingId, shapedBy);
         }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.tools.kafka.KafkaBroker;
-import io.assetalerts.udfs.codec.DeviceReading;
+import io.assetalerts.schemas.DeviceReading;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
