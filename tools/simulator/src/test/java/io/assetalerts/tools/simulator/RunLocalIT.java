@@ -46,9 +46,11 @@ class RunLocalIT {
     void showsTheAlertsOfTheSeededIncidentsAndStopsCleanlyAfterTheDuration() throws Exception {
         int kafkaPort = freePort();
         int flinkPort = freePort();
-        // 60 s of alert view: the reading goes simulator -> telemetry.raw -> ingest job -> telemetry.events -> alert
-        // job, two exactly-once hops that each wait for event time and a checkpoint, on a loaded 2-core machine
-        List<String> command = new ArrayList<>(List.of("./run-local.sh", "--no-build", "--duration", "60s",
+        // 80 s of alert view: the reading goes simulator -> telemetry.raw -> ingest job -> telemetry.events -> alert
+        // job, two exactly-once hops that each wait for event time and a checkpoint, on a loaded 2-core machine. The
+        // silence's end is due about 57 s into the view (event time 10:27:29 at 10 x); with 60 s it once came too late
+        // (CI, 2026-12-02), so the view runs 20 s past it
+        List<String> command = new ArrayList<>(List.of("./run-local.sh", "--no-build", "--duration", "80s",
                 "--kafka-port", Integer.toString(kafkaPort), "--flink-port", Integer.toString(flinkPort)));
         command.addAll(List.of(SIMULATION));
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
