@@ -14,6 +14,7 @@ import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
 import io.assetalerts.udfs.ordering.RegistryJoin;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import io.assetalerts.udfs.savepoint.Uids;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -72,7 +73,7 @@ public final class TelemetryIngestJob {
             Sink<TelemetryReceived> telemetrySink, Sink<DeadLetter> deadLetterSink) {
         SingleOutputStreamOperator<AssetRegistered> assets =
                 SharedWiring.registrations(env, assetSource, config.assetTopic());
-        BroadcastStream<AssetRegistered> registry = assets.broadcast(RegistryJoin.ASSETS);
+        BroadcastStream<AssetRegistered> registry = assets.broadcast(StateDescriptors.ASSET_REGISTRY);
 
         SingleOutputStreamOperator<Reading> readings = SharedWiring.readings(env, rawSource, config.rawTopic(),
                 config.job().outOfOrderness(), config.job().idleness(),

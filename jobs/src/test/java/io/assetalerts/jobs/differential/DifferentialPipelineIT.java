@@ -29,14 +29,15 @@ import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.udfs.codec.EventJson;
 import io.assetalerts.udfs.config.AlertJobConfig;
-import io.assetalerts.udfs.kafka.InboundDeserializer;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
+import io.assetalerts.udfs.kafka.InboundDeserializer;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleRecords;
 import io.assetalerts.udfs.rules.RuleSettings;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.rules.RuleVersions;
 import io.assetalerts.udfs.types.AvroType;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,10 +150,8 @@ class DifferentialPipelineIT {
             assertThat(resolved).as("resolves of fleet %d at parallelism %d", seed, parallelism)
                     .containsExactlyInAnyOrderElementsOf(expected.resolved());
             COMPARED.addAndGet(triggered.size() + resolved.size());
-            long unregistered = fleet.arrivals.stream().filter(r -> r.getAssetId().startsWith("GHOST"))
-                    .map(TelemetryReceived::getEventId).distinct().count();
             assertThat(deadLetters.values()).as("dead letters of fleet %d: each unregistered asset's reading once", seed)
-                    .hasSize((int) unregistered).allMatch(d -> d.getReason().equals("UNKNOWN_ASSET"));
+                    .hasSize(fleet.unregisteredReadings()).allMatch(d -> d.getReason().equals("UNKNOWN_ASSET"));
         } finally {
             FLINK.cancelJobs(); // before its sources forget their records
             alerts.clear();
@@ -225,16 +224,7 @@ class DifferentialPipelineIT {
                 config.job().maxFutureSkew());
         Function<ConsumerRecord<byte[], byte[]>, Inbound> decode = record -> {
             List<Inbound> out = new ArrayList<>();
-            deserializer.deserialize(record, new org.apache.flink.util.Collector<>() {
-                @Override
-                public void collect(Inbound inbound) {
-                    out.add(inbound);
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+            deserializer.deserialize(record, new ListCollector<>(out));
             return out.get(0);
         };
         return InMemorySource.of(partitions.stream().map(p -> p.stream().map(decode).toList()).toList(),

@@ -122,8 +122,7 @@ final class FleetRun {
 
     /** How many readings of unregistered assets the DLQ gets (one per eventId; dedupe drops the repeats first). */
     int unregisteredReadings() {
-        return (int) fleet.arrivals.stream().filter(r -> r.getAssetId().startsWith("GHOST"))
-                .map(TelemetryReceived::getEventId).distinct().count();
+        return fleet.unregisteredReadings();
     }
 
     /** The shaded alert job jar the build made ({@code target/alert-job-*.jar}), for tests on a real cluster. */

@@ -10,8 +10,8 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
-import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.schemas.TelemetryReceived;
+import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 
@@ -40,6 +40,12 @@ final class RandomFleet {
     /** Rule versions published before the job starts, in publication order, effective at random times of the run. */
     final List<RuleSet> ruleChanges = new ArrayList<>();
     int duplicates;
+
+    /** The readings of never-registered assets the job must dead-letter: one per distinct eventId (dedupe first). */
+    int unregisteredReadings() {
+        return (int) arrivals.stream().filter(r -> r.getAssetId().startsWith("GHOST"))
+                .map(TelemetryReceived::getEventId).distinct().count();
+    }
 
     RandomFleet(long seed, int assetCount, int minutes, RuleBook rules) {
         Random random = new Random(seed);

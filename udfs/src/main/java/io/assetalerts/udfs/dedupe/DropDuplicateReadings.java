@@ -8,7 +8,6 @@ import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -38,8 +37,6 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
     public static final String METRIC_DUPLICATES = "duplicatesDropped";
     public static final String METRIC_MIGRATED = "legacyDedupeAssetsMigrated";
 
-    static final String STATE = StateDescriptors.SEEN_EVENT_IDS;
-    static final String LEGACY_STATE = StateDescriptors.LEGACY_SEEN_EVENT_IDS;
 
     private final long ttlMillis;
     private final long bucketMillis;
@@ -54,19 +51,11 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         this.bucketMillis = Math.max(1, ttlMillis / 4);
     }
 
-    static MapStateDescriptor<String, Long> seenDescriptor() {
-        return StateDescriptors.seenEventIds();
-    }
-
-    /** The first version's state ({@link StateDescriptors#legacySeenEventIds}). */
-    static MapStateDescriptor<String, Boolean> legacyDescriptor() {
-        return StateDescriptors.legacySeenEventIds();
-    }
 
     @Override
     public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getMapState(seenDescriptor());
-        legacy = getRuntimeContext().getMapState(legacyDescriptor());
+        seen = getRuntimeContext().getMapState(StateDescriptors.seenEventIds());
+        legacy = getRuntimeContext().getMapState(StateDescriptors.legacySeenEventIds());
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
         migrated = getRuntimeContext().getMetricGroup().counter(METRIC_MIGRATED);
     }
@@ -138,7 +127,7 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         public void open() throws Exception {
             super.open();
             ((DropDuplicateReadings) userFunction).legacyPresent =
-                    LegacyStateCarrier.hasEntries(getKeyedStateBackend(), LEGACY_STATE);
+                    LegacyStateCarrier.hasEntries(getKeyedStateBackend(), StateDescriptors.LEGACY_SEEN_EVENT_IDS);
         }
     }
 }

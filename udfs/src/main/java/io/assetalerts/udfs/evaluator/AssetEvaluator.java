@@ -33,9 +33,7 @@ import io.assetalerts.udfs.savepoint.StateDescriptors;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -81,11 +79,6 @@ import org.slf4j.LoggerFactory;
 public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Reading, Control, AlertEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssetEvaluator.class);
-
-    public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
-
-    /** The versions of each rule scope from the rules topic (broadcast state, the same on every subtask). */
-    public static final MapStateDescriptor<String, RuleHistory> RULES = StateDescriptors.RULE_VERSIONS;
 
     /** Closed SUSTAINED_OVERHEAT windows, one summary per asset and window, in event-time order per asset. */
     public static final OutputTag<WindowSummary> WINDOWS =
@@ -160,7 +153,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
-        ruleState = context.getState(ruleStateDescriptor());
+        ruleState = context.getState(StateDescriptors.assetRules());
         windowEventIds = context.getListState(StateDescriptors.windowEventIds());
         legacyHeld = context.getState(StateDescriptors.heldTimestamps());
         var metrics = context.getMetricGroup();
@@ -197,14 +190,14 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void processBroadcastElement(Control control, Context ctx, Collector<AlertEvent> out)
             throws Exception {
         if (control.getAsset() != null) {
-            registry.register(control.getAsset(), ctx.getBroadcastState(ASSETS));
+            registry.register(control.getAsset(), ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
         }
         RuleChange change = control.getRule();
         if (change == null) {
             return;
         }
         if (!rulesLoaded) {
-            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+            loadRules(ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).immutableEntries());
         }
         if (snapshot.covers(change.getPartition(), change.getOffset())) {
             return; // applied from the submission's snapshot already
@@ -219,15 +212,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         }
         List<RuleSet> kept = rules.apply(change.getScope(), version);
         if (kept.isEmpty()) {
-            ctx.getBroadcastState(RULES).remove(change.getScope());
+            ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).remove(change.getScope());
         } else {
-            ctx.getBroadcastState(RULES).put(change.getScope(), new RuleHistory(new ArrayList<>(kept)));
+            ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).put(change.getScope(), new RuleHistory(new ArrayList<>(kept)));
         }
         ruleChanges.inc();
-    }
-
-    ValueStateDescriptor<AssetRules> ruleStateDescriptor() {
-        return StateDescriptors.assetRules();
     }
 
     /** Rule versions that arrived after event time had passed their effectiveFrom (for tests; also a metric). */
@@ -254,9 +243,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
-        registry.countOnce(ctx.getBroadcastState(ASSETS));
+        registry.countOnce(ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
         if (!rulesLoaded) {
-            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+            loadRules(ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).immutableEntries());
         }
         if (reading.getRegistration() != null) {
             startSilenceClock(reading.getRegistration(), ctx);
@@ -276,7 +265,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         if (!rulesLoaded) {
-            loadRules(ctx.getBroadcastState(RULES).immutableEntries());
+            loadRules(ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).immutableEntries());
         }
         long watermark = ctx.timerService().currentWatermark();
         AssetRules state = ruleState.value();
@@ -286,7 +275,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         int openBefore = openMask(state);
         boolean changed = legacyPresent && adoptLegacyHeld(state);
         ReadingBatch batch = pending.take(time);
-        AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(ctx.getCurrentKey());
+        AssetRegistered asset = ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY).get(ctx.getCurrentKey());
         if (asset != null) {
             List<Reading> due = new ArrayList<>();
             for (long heldAt : state.getHeldTimestamps()) {
@@ -698,7 +687,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> {
 
         public Operator(AssetEvaluator evaluator) {
-            super(evaluator, List.of(ASSETS, RULES));
+            super(evaluator, List.of(StateDescriptors.ASSET_REGISTRY, StateDescriptors.RULE_VERSIONS));
         }
 
         @Override
@@ -710,7 +699,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             // the open-alerts gauges start from the restored state: one pass over the subtask's assets at start, so
             // they are right after any restore, rescale or upgrade without a state of their own
             getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    evaluator.ruleStateDescriptor(), (key, state) -> {
+                    StateDescriptors.assetRules(), (key, state) -> {
                         AssetRules rules = state.value();
                         if (rules != null) {
                             evaluator.countOpen(0, openMask(rules));

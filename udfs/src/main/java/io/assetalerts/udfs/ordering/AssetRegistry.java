@@ -1,9 +1,7 @@
 package io.assetalerts.udfs.ordering;
 
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -14,7 +12,6 @@ import org.apache.flink.metrics.MetricGroup;
  */
 public final class AssetRegistry {
 
-    public static final MapStateDescriptor<String, AssetRegistered> STATE = StateDescriptors.ASSET_REGISTRY;
 
     public static final String METRIC_ASSETS_KNOWN = "assetsKnown";
 

@@ -13,7 +13,6 @@ import io.assetalerts.udfs.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -29,8 +28,6 @@ import org.apache.flink.util.Collector;
  * goes to the DLQ as LATE_EVENT. Nothing is ever dropped silently.
  */
 public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
-
-    public static final MapStateDescriptor<String, AssetRegistered> ASSETS = AssetRegistry.STATE;
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
     public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
@@ -76,18 +73,18 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     @Override
     public void processBroadcastElement(AssetRegistered asset, Context ctx, Collector<RegisteredReading> out)
             throws Exception {
-        registry.register(asset, ctx.getBroadcastState(ASSETS));
+        registry.register(asset, ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
     }
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<RegisteredReading> out) throws Exception {
-        registry.countOnce(ctx.getBroadcastState(ASSETS));
+        registry.countOnce(ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
         pending.add(reading, ctx);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<RegisteredReading> out) throws Exception {
-        AssetRegistered asset = ctx.getBroadcastState(ASSETS).get(ctx.getCurrentKey());
+        AssetRegistered asset = ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY).get(ctx.getCurrentKey());
         HeldTimestamps onHold = held.value();
         if (asset != null) {
             if (onHold != null) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -97,7 +98,7 @@ class DropDuplicateReadingsTest {
             }
             KeyedStateBackend<String> before = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
                     .getKeyedStateBackend();
-            try (var keys = before.getKeys(DropDuplicateReadings.STATE, VoidNamespace.INSTANCE)) {
+            try (var keys = before.getKeys(StateDescriptors.SEEN_EVENT_IDS, VoidNamespace.INSTANCE)) {
                 assertThat(keys.count()).isEqualTo(1);
             }
             assertThat(h.numEventTimeTimers()).as("one clean-up timer per asset per bucket, not per reading")
@@ -106,7 +107,7 @@ class DropDuplicateReadingsTest {
             assertThat(h.numEventTimeTimers()).isZero();
             KeyedStateBackend<String> backend = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
                     .getKeyedStateBackend();
-            try (var keys = backend.getKeys(DropDuplicateReadings.STATE, VoidNamespace.INSTANCE)) {
+            try (var keys = backend.getKeys(StateDescriptors.SEEN_EVENT_IDS, VoidNamespace.INSTANCE)) {
                 assertThat(keys.count()).as("assets with eventIds left after clean-up").isZero();
             }
         }

@@ -16,6 +16,7 @@ import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.udfs.ordering.RegistryJoin;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -194,7 +195,7 @@ class AssetEvaluatorTest {
     void adoptsTheFirstReleasesPendingAndHeldReadings() throws Exception {
         OperatorSubtaskState v1;
         var first = new CoBroadcastWithKeyedOperator<>(new RegistryJoin("alert-job", "telemetry.events",
-                EvaluatorHarness.GRACE, 100), List.of(RegistryJoin.ASSETS));
+                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
         try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
                 first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
                 720, 1, 0)) {

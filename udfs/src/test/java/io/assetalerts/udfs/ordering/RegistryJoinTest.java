@@ -13,6 +13,7 @@ import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -37,7 +38,7 @@ class RegistryJoinTest {
     static KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading> harness(int holdCap,
             OperatorSubtaskState restoreFrom) throws Exception {
         var operator = new CoBroadcastWithKeyedOperator<>(
-                new RegistryJoin("alert-job", "telemetry.events", GRACE, holdCap), List.of(RegistryJoin.ASSETS));
+                new RegistryJoin("alert-job", "telemetry.events", GRACE, holdCap), List.of(StateDescriptors.ASSET_REGISTRY));
         var h = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
                 Types.STRING, 720, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
