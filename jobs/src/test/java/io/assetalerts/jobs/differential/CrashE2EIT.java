@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.assetalerts.jobs.testing.HostileRecords;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
+import io.assetalerts.jobs.testing.Outage;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14, crashes on the real cluster: while a seeded fleet streams through the shaded job on a standalone cluster
- * ({@code tools/flink-local.sh}), the TaskManager is killed with SIGKILL five times at seeded moments (two of them
- * while a checkpoint is in progress) and started again each time, and the broker is killed and kept away for
+ * ({@code tools/flink-local.sh}), the TaskManager is killed with SIGKILL five times at points of the job's progress:
+ * three once it has written a seeded number of the chunk's dead letters (in a transaction not yet committed, as a
+ * rule), two while a checkpoint is in progress; it is started again each time. The broker is killed and kept away for
  * {@link #BROKER_OUTAGE}, 90 s: 30 times the idleness, and longer than the producers' 60 s {@code max.block.ms}, so
  * that checkpoints are declined and the job restarts while the broker is away. The alerts and resolves must equal the reference model's, with the same ids, each
  * once; the DLQ must hold exactly the bad records sent (and the unregistered assets' readings), none of them late.
@@ -63,21 +68,28 @@ class CrashE2EIT {
         Random moments = new Random(21);
         List<String> faults = new ArrayList<>();
         for (int i = 0; i < CHUNKS; i++) {
+            long deadLettersBefore = KAFKA.endOffset(run.dlq);
             KAFKA.produceBytes(run.telemetry, chunks.get(i));
             if (KILLS.contains(i)) {
+                String moment;
                 if (DURING_CHECKPOINT.contains(i)) {
                     awaitAllTasksRunning(job);
                     awaitCheckpointInProgress(job);
+                    moment = "checkpoint in progress";
                 } else {
-                    faultAfter(Duration.ofMillis(moments.nextInt(3_000)));
+                    int bad = badRecordsIn(chunks.get(i), hostile);
+                    assertThat(bad).as("bad records in chunk %d, whose dead letters mark the kill's moment", i)
+                            .isPositive();
+                    int written = 1 + moments.nextInt(bad);
+                    KAFKA.awaitEndOffset(run.dlq, deadLettersBefore + written, TIMEOUT);
+                    moment = written + " more dead-letter records written";
                 }
                 long restartedBefore = lastRestart(job);
                 long killedAt = System.nanoTime();
                 FLINK.killTaskManager();
                 FLINK.startTaskManager();
                 awaitRecovered(job, restartedBefore);
-                faults.add(String.format("TaskManager kill after chunk %d%s, running again in %.1f s", i,
-                        DURING_CHECKPOINT.contains(i) ? " (checkpoint in progress)" : "",
+                faults.add(String.format("TaskManager kill in chunk %d (%s), running again in %.1f s", i, moment,
                         (System.nanoTime() - killedAt) / 1e9));
             }
             if (i == BROKER_OUTAGE_AFTER) {
@@ -85,14 +97,15 @@ class CrashE2EIT {
                 int failedBefore = failedCheckpoints(job);
                 KAFKA.killBroker();
                 long killedAt = System.nanoTime();
+                Set<String> states;
                 try {
-                    faultAfter(BROKER_OUTAGE);
+                    states = Outage.last(BROKER_OUTAGE, () -> FLINK.rest().get("/jobs/" + job).path("state").asText());
                 } finally {
                     KAFKA.restartBroker();
                 }
                 awaitAllTasksRunning(job);
-                faults.add(String.format("broker kill after chunk %d for %d s (%d checkpoints failed, job %s), all "
-                        + "tasks running %.1f s after the kill", i, BROKER_OUTAGE.toSeconds(),
+                faults.add(String.format("broker kill after chunk %d for %d s (job states %s, %d checkpoints failed, "
+                        + "job %s), all tasks running %.1f s after the kill", i, BROKER_OUTAGE.toSeconds(), states,
                         failedCheckpoints(job) - failedBefore,
                         lastRestart(job) > restartedBefore ? "restarted" : "not restarted",
                         (System.nanoTime() - killedAt) / 1e9));
@@ -191,8 +204,11 @@ class CrashE2EIT {
         }
     }
 
-    /** Lets the fault land this much later (or last this long): a moment of the scenario, not a wait for a result. */
-    private static void faultAfter(Duration delay) throws InterruptedException {
-        Thread.sleep(delay.toMillis());
+    /** How many of the bad records are in {@code chunk}. */
+    private static int badRecordsIn(List<ProducerRecord<byte[], byte[]>> chunk,
+            List<ProducerRecord<byte[], byte[]>> hostile) {
+        Set<ProducerRecord<byte[], byte[]>> bad = Collections.newSetFromMap(new IdentityHashMap<>());
+        bad.addAll(hostile);
+        return (int) chunk.stream().filter(bad::contains).count();
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
+import io.assetalerts.jobs.testing.Outage;
 import io.assetalerts.udfs.codec.EventJson;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -32,6 +33,9 @@ class ExactlyOnceIT {
 
     @RegisterExtension
     static final MiniFlink FLINK = new MiniFlink();
+
+    /** How long the broker stays away in the outage test: 7.5 x its 2 s idleness. */
+    private static final Duration OUTAGE = Duration.ofSeconds(15);
 
     @Test
     void aTaskManagerCrashNeitherLosesNorDuplicatesCommittedAlerts(@InjectMiniCluster MiniCluster cluster,
@@ -73,7 +77,7 @@ class ExactlyOnceIT {
         try {
             cluster.terminateTaskManager(0).get();
             cluster.startTaskManager();
-            holdOutage(Duration.ofSeconds(15)); // the fault itself: 7.5 x the 2 s idleness with the broker away
+            Outage.last(OUTAGE, () -> job.getJobStatus().get().name());
         } finally {
             KAFKA.restartBroker();
         }
@@ -84,11 +88,6 @@ class ExactlyOnceIT {
                 .toList();
         assertThat(reasons).as("dead letters: one per reading of an unregistered asset, no LATE_EVENT")
                 .hasSize(unregistered).containsOnly("UNKNOWN_ASSET");
-    }
-
-    /** Keeps the broker away this long: the length of the outage is what the test injects, not a wait for a result. */
-    private static void holdOutage(Duration outage) throws InterruptedException {
-        Thread.sleep(outage.toMillis());
     }
 
     private static String[] args(FleetRun run, String... extra) {

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -278,6 +280,34 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
         throw new AssertionError("after " + timeout + ", group " + groupId + " had committed " + committed
                 + " of " + records + " records of " + topic);
+    }
+
+    /**
+     * The sum of {@code topic}'s log-end offsets: every record appended so far, in open and aborted transactions
+     * too (and their markers), so it grows as soon as a transactional producer writes, before any commit.
+     */
+    public long endOffset(String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = admin().describeTopics(List.of(topic)).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        return admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    /**
+     * Waits until {@code topic}'s {@link #endOffset} is at least {@code offset}: a point in a job's progress (it has
+     * written that much), whether or not a checkpoint has committed it yet. Fails after {@code timeout}.
+     */
+    public void awaitEndOffset(String topic, long offset, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long end;
+        while ((end = endOffset(topic)) < offset) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("after " + timeout + ", " + topic + " ended at offset " + end + " of "
+                        + offset);
+            }
+            sleep(Duration.ofMillis(20));   // poll interval
+        }
     }
 
     public AdminClient admin() {

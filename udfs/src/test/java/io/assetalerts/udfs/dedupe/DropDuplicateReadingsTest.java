@@ -23,6 +23,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Dedupe in event time, on RocksDB. Every test runs the harness's processing time and the state-TTL clock far from
@@ -130,8 +132,15 @@ class DropDuplicateReadingsTest {
         }
     }
 
-    @Test
-    void migratesTheFirstVersionsProcessingTimeTtlStateAndHonoursItThirtyDaysLater() throws Exception {
+    /**
+     * The committed v1 fixture must restore forever (the standard on time). The legacy descriptor carries a TTL only
+     * so that its serializer matches the first release's; restored 30 days later (past the first release's 24 h)
+     * and 300 years later (past the legacy descriptor's own 36,500 days), every eventId it held is still honoured.
+     */
+    @ParameterizedTest(name = "restored {0} days later")
+    @ValueSource(longs = {30, 109_500})
+    void migratesTheFirstVersionsProcessingTimeTtlStateAndHonoursItAnyTimeLater(long daysLater) throws Exception {
+        long later = Duration.ofDays(daysLater).toMillis();
         OperatorSubtaskState v1;
         try (var h = harness(new KeyedProcessOperator<>(new FirstVersionDedupe()), null)) {
             h.setStateTtlProcessingTime(at(0));
@@ -140,8 +149,8 @@ class DropDuplicateReadingsTest {
             v1 = h.snapshot(1, at(3));
         }
         try (var h = dedupe(v1)) {
-            h.setProcessingTime(at(0) + THIRTY_DAYS);
-            h.setStateTtlProcessingTime(at(0) + THIRTY_DAYS);   // the first version's 24 h TTL has long passed
+            h.setProcessingTime(at(0) + later);
+            h.setStateTtlProcessingTime(at(0) + later);   // the first version's 24 h TTL has long passed
             send(h, reading("T-1", "new-1", 10, 90));
             send(h, reading("T-1", "old-1", 11, 90));            // remembered from the first version: dropped
             send(h, reading("T-2", "old-2", 12, 90));            // migrated on its asset's first reading: dropped
@@ -150,6 +159,7 @@ class DropDuplicateReadingsTest {
 
             OperatorSubtaskState v2 = h.snapshot(2, at(14));
             try (var again = dedupe(v2)) {
+                again.setStateTtlProcessingTime(at(0) + 2 * later);
                 send(again, reading("T-1", "old-1", 15, 90));
                 assertThat(passed(again)).as("migrated entries survive the next savepoint").isEmpty();
             }
