@@ -28,13 +28,14 @@ public final class Flags {
 
     public static final String CONFIG = "config";
     public static final String KAFKA_PREFIX = "kafka.";
-    /** What ParameterTool stores for a flag given without a value. */
-    private static final String NO_VALUE = "__NO_VALUE_KEY";
+    /** What ParameterTool stores for a flag given without a value, taken from ParameterTool itself. */
+    private static final String NO_VALUE = ParameterTool.fromArgs(new String[] {"--flag"}).get("flag");
 
-    private final Map<String, String> values;
+    /** The flags and the config file's keys; its record of what was requested finds the unknown flags. */
+    private final ParameterTool values;
     private final Set<String> read = new HashSet<>();
 
-    private Flags(Map<String, String> values) {
+    private Flags(ParameterTool values) {
         this.values = values;
     }
 
@@ -57,7 +58,7 @@ public final class Flags {
                 throw new InvalidFlagException(e.getKey(), "needs a value");
             }
         }
-        return new Flags(merged);
+        return new Flags(ParameterTool.fromMap(merged));
     }
 
     private static Map<String, String> readConfigFile(String file) {
@@ -243,19 +244,17 @@ public final class Flags {
     /** Every {@code kafka.*} key with the prefix removed: client properties such as SASL and SSL settings. */
     public Properties kafkaProperties() {
         Properties props = new Properties();
-        values.forEach((k, v) -> {
-            if (k.startsWith(KAFKA_PREFIX) && k.length() > KAFKA_PREFIX.length()) {
-                read.add(k);
-                props.setProperty(k.substring(KAFKA_PREFIX.length()), v);
+        for (String key : values.toMap().keySet()) {
+            if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
+                props.setProperty(key.substring(KAFKA_PREFIX.length()), raw(key));
             }
-        });
+        }
         return props;
     }
 
     /** Stops the job when a flag was given that no setting reads: a typo must not fall back to a default. */
     public void rejectUnknown() {
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(read);
+        Set<String> unknown = new TreeSet<>(values.getUnrequestedParameters());
         if (!unknown.isEmpty()) {
             throw new InvalidFlagException(unknown.iterator().next(), "unknown flag"
                     + (unknown.size() > 1 ? " (also unknown: " + String.join(", ", unknown) + ")" : ""));
