@@ -13,7 +13,7 @@ import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
-import io.assetalerts.udfs.ordering.RegistryJoin;
+import io.assetalerts.udfs.ordering.OrderReadingsByEventTime;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import io.assetalerts.udfs.savepoint.Uids;
 import io.assetalerts.udfs.types.AvroType;
@@ -82,7 +82,7 @@ public final class TelemetryIngestJob {
         SingleOutputStreamOperator<RegisteredReading> registered = readings
                 .keyBy(r -> r.getEvent().getAssetId(), Types.STRING)
                 .connect(registry)
-                .process(new RegistryJoin(IngestJobConfig.JOB_NAME, config.rawTopic(),
+                .process(new OrderReadingsByEventTime(IngestJobConfig.JOB_NAME, config.rawTopic(),
                         config.job().unknownAssetGrace(), config.job().unknownAssetCap()),
                         AvroType.forRecord(RegisteredReading.class))
                 .uid(Uids.INGEST_REGISTRY_JOIN).name("Hold readings of unknown assets, join registry");

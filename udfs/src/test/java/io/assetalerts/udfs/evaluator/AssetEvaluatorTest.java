@@ -13,7 +13,7 @@ import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
-import io.assetalerts.udfs.ordering.RegistryJoin;
+import io.assetalerts.udfs.ordering.OrderReadingsByEventTime;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
@@ -194,7 +194,7 @@ class AssetEvaluatorTest {
     @Test
     void adoptsTheFirstReleasesPendingAndHeldReadings() throws Exception {
         OperatorSubtaskState v1;
-        var first = new CoBroadcastWithKeyedOperator<>(new RegistryJoin("alert-job", "telemetry.events",
+        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
                 EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
         try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
                 first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,

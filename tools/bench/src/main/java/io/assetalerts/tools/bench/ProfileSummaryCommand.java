@@ -34,7 +34,7 @@ final class ProfileSummaryCommand implements Callable<Integer> {
     /** Operators, by the frame that runs them; the first match from the leaf wins. */
     static final Map<String, Pattern> OPERATORS = table(
             "Drop duplicate eventIds", "DropDuplicateReadings\\.",
-            "Order by event time, join asset registry", "RegistryJoin\\.",
+            "Order by event time, join asset registry", "OrderReadingsByEventTime\\.|RegistryJoin\\.",
             "Rule: TEMPERATURE_THRESHOLD", "ThresholdRuleFunction\\.",
             "Summarise event-time windows", "WindowSummaries\\.",
             "Rule: SUSTAINED_OVERHEAT (CEP)", "SustainedOverheatMatch|\\.cep\\.",

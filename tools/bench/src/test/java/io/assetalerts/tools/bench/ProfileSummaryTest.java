@@ -16,7 +16,7 @@ class ProfileSummaryTest {
                 JOIN_THREAD + ";java/lang/Thread.run_[j];io/assetalerts/udfs/functions/RegistryJoin.processElement_[j];"
                         + "org/apache/flink/state/rocksdb/RocksDBMapState.get_[j];org/rocksdb/RocksDB.get_[j];"
                         + "/tmp/x/rocksdb-lib-abc/librocksdbjni-linux64.so 30",
-                JOIN_THREAD + ";java/lang/Thread.run_[j];io/assetalerts/udfs/functions/RegistryJoin.emit_[j];"
+                JOIN_THREAD + ";java/lang/Thread.run_[j];io/assetalerts/udfs/ordering/OrderReadingsByEventTime.emit_[j];"
                         + "org/apache/avro/generic/GenericDatumWriter.write_[j] 10",
                 "[Source Data Fetcher for Source: Kafka: t (1/2)#0 tid=5];java/lang/Thread.run_[j];epoll_wait_[k] 50",
                 "[C2 CompilerThre tid=7];Compile 10"));

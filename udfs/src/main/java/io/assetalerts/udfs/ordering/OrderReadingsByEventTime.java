@@ -27,7 +27,7 @@ import org.apache.flink.util.Collector;
  * passed by the watermark goes to the DLQ as UNKNOWN_ASSET. A reading at or behind the watermark on arrival
  * goes to the DLQ as LATE_EVENT. Nothing is ever dropped silently.
  */
-public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
+public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
 
     public static final String METRIC_PROCESSED = "telemetryProcessed";
     public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
@@ -51,7 +51,7 @@ public class RegistryJoin extends KeyedBroadcastProcessFunction<String, Reading,
     private transient Counter expired;
     private transient AssetRegistry registry;
 
-    public RegistryJoin(String job, String sourceTopic, java.time.Duration grace, int holdCap) {
+    public OrderReadingsByEventTime(String job, String sourceTopic, java.time.Duration grace, int holdCap) {
         this.job = job;
         this.sourceTopic = sourceTopic;
         this.graceMillis = grace.toMillis();

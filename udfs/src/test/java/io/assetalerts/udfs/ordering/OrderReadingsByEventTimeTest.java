@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RegistryJoinTest {
+class OrderReadingsByEventTimeTest {
 
     private static final Duration GRACE = Duration.ofSeconds(10);
 
@@ -38,7 +38,7 @@ class RegistryJoinTest {
     static KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading> harness(int holdCap,
             OperatorSubtaskState restoreFrom) throws Exception {
         var operator = new CoBroadcastWithKeyedOperator<>(
-                new RegistryJoin("alert-job", "telemetry.events", GRACE, holdCap), List.of(StateDescriptors.ASSET_REGISTRY));
+                new OrderReadingsByEventTime("alert-job", "telemetry.events", GRACE, holdCap), List.of(StateDescriptors.ASSET_REGISTRY));
         var h = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
                 Types.STRING, 720, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
