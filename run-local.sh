@@ -217,8 +217,8 @@ stale_reason() {   # why a jar must be rebuilt: it is missing, or a source it is
 }
 t=$(date +%s%3N)
 reason=$(stale_reason "$BROKER_JAR" tools/kafka-broker)
-[[ -n $reason ]] || reason=$(stale_reason "$TOOLS_JAR" schemas udfs tools/simulator)
-[[ -n $reason ]] || reason=$(stale_reason "$ALERT_JAR" schemas udfs jobs)
+[[ -n $reason ]] || reason=$(stale_reason "$TOOLS_JAR" contracts udfs tools/simulator)
+[[ -n $reason ]] || reason=$(stale_reason "$ALERT_JAR" contracts udfs jobs)
 if [[ -z $reason ]]; then
   step "build: jars are up to date"
 elif [[ $BUILD == never ]]; then

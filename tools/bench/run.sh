@@ -189,9 +189,9 @@ stale_reason() {   # why a jar must be rebuilt: it is missing, or a source it is
             2>/dev/null || true)
   [[ -z $newer ]] || echo "$newer is newer than ${jar#"$ROOT"/}"
 }
-reason=$(stale_reason "$BENCH_JAR" schemas udfs tools/bench)
+reason=$(stale_reason "$BENCH_JAR" contracts tools/bench)
 [[ -n $reason ]] || reason=$(stale_reason "$BROKER_JAR" tools/kafka-broker)
-if ! $JAR_GIVEN; then [[ -n $reason ]] || reason=$(stale_reason "$DEFAULT_JAR" schemas udfs jobs); fi
+if ! $JAR_GIVEN; then [[ -n $reason ]] || reason=$(stale_reason "$DEFAULT_JAR" contracts udfs jobs); fi
 if [[ -n $reason ]]; then
   [[ $BUILD == never ]] && [[ $reason == *missing ]] && fail "--no-build, but $reason"
   if [[ $BUILD != never ]]; then

@@ -19,7 +19,7 @@ import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -130,7 +130,7 @@ class AlertJobIT {
         start(t.args(KAFKA, "alo", "--delivery-guarantee", "at-least-once"));
 
         assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).singleElement().satisfies(a ->
-                assertThat(a.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-101",
+                assertThat(a.getAlertId()).isEqualTo(io.assetalerts.contracts.codec.AlertIds.of("TURBINE-101",
                         "TEMPERATURE_THRESHOLD", T0.plusSeconds(1).toEpochMilli())));
     }
 

@@ -17,7 +17,7 @@ import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -91,7 +91,7 @@ class AlertJobSavepointCompatibilityIT {
         assertThat(written.stream().filter(r -> !KafkaBrokerExtension.isAlert(r))
                 .map(r -> EventJson.decodeAlertResolved(r.value().getBytes(StandardCharsets.UTF_8)).value()))
                 .singleElement().satisfies(r -> {
-                    assertThat(r.getAlertId()).isEqualTo(io.assetalerts.udfs.rules.AlertIds.of("TURBINE-7",
+                    assertThat(r.getAlertId()).isEqualTo(io.assetalerts.contracts.codec.AlertIds.of("TURBINE-7",
                             "TEMPERATURE_THRESHOLD", SavepointFixture.T0.plusSeconds(1).toEpochMilli()));
                     assertThat(r.getTimestamp()).isEqualTo(SavepointFixture.T0.plusSeconds(90));
                     if (Set.of("alert-job-v1", "alert-job-v2").contains(name)) {

@@ -17,7 +17,7 @@ import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.flink.api.common.JobStatus;

@@ -23,7 +23,7 @@ import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.dedupe.DropDuplicateReadings;
 import io.assetalerts.udfs.evaluator.AlertMetrics;
 import io.assetalerts.udfs.evaluator.AssetEvaluator;

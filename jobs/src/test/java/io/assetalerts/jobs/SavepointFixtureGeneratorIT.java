@@ -16,7 +16,7 @@ import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.util.EnvironmentInformation;

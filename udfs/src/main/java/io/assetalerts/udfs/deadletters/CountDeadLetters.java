@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.RejectReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;

@@ -5,9 +5,9 @@ import java.time.Instant;
 
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.udfs.codec.DeadLetters;
-import io.assetalerts.udfs.codec.EventJson;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.DeadLetters;
+import io.assetalerts.contracts.codec.EventJson;
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.util.OutputTag;
 

@@ -19,7 +19,7 @@ import io.assetalerts.schemas.state.RuleHistory;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.ordering.AssetRegistry;
 import io.assetalerts.udfs.ordering.PendingReadings;

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.assetalerts.schemas.state.RuleChange;
-import io.assetalerts.udfs.codec.Decoded;
+import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.udfs.config.InvalidFlagException;
 import io.assetalerts.udfs.config.JobSettings;
-import io.assetalerts.udfs.rules.RuleRecords;
+import io.assetalerts.contracts.codec.RuleRecords;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.RuntimeContext;

@@ -20,7 +20,7 @@ public record RuleSettings(double critical, double warn, Duration windowSize, in
     public static final RuleSettings SPEC_DEFAULTS = new RuleSettings(100.0, 90.0, Duration.ofMinutes(1), 3);
 
     /** The most adjacent hot windows SUSTAINED_OVERHEAT may ask for: one CEP pattern serves every count up to it. */
-    public static final int MAX_WINDOW_COUNT = 60;
+    public static final int MAX_WINDOW_COUNT = io.assetalerts.contracts.codec.EventJson.MAX_WINDOW_COUNT;
 
     /** Without hysteresis: an episode ends at the first reading at or below {@code critical}. */
     public RuleSettings(double critical, double warn, Duration windowSize, int windowCount) {

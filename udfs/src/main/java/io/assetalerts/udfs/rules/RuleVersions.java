@@ -12,7 +12,7 @@ import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.schemas.state.WindowRule;
-import org.apache.flink.util.TimeUtils;
+import io.assetalerts.contracts.codec.Durations;
 
 /**
  * The rules in force, as data (issue 12): the job's {@code --rules} as version 0, and the versions of each scope read
@@ -36,7 +36,7 @@ import org.apache.flink.util.TimeUtils;
 public final class RuleVersions {
 
     public static final int MAX_VERSIONS_PER_SCOPE = 32;
-    public static final String DEFAULT_SCOPE = "default";
+    public static final String DEFAULT_SCOPE = io.assetalerts.contracts.codec.RuleRecords.DEFAULT_SCOPE;
     public static final long BASELINE_VERSION = 0;
 
     private static final Comparator<RuleSet> BY_VERSION = Comparator.comparingLong(RuleSet::getVersion);
@@ -172,9 +172,9 @@ public final class RuleVersions {
         Double baseClear = baseline.forType(assetType).clear();
         double clearInForce = clear != null ? clear : baseClear != null ? baseClear : inForce;
         return new Threshold(enabled == null || enabled, inForce, Math.min(clearInForce, inForce),
-                clearDelay != null ? TimeUtils.parseDuration(clearDelay).toMillis() : base.clearDelayMillis(),
+                clearDelay != null ? Durations.parse(clearDelay).toMillis() : base.clearDelayMillis(),
                 flapCount != null ? flapCount : 0,
-                flapWindow != null ? TimeUtils.parseDuration(flapWindow).toMillis() : 0,
+                flapWindow != null ? Durations.parse(flapWindow).toMillis() : 0,
                 source == null ? BASELINE_VERSION : source.getVersion(),
                 source == null ? base.scope() : source.getScope());
     }
@@ -204,7 +204,7 @@ public final class RuleVersions {
                 .setEnabled(enabled == null || enabled)
                 .setWarn(warn != null ? warn : base.warn())
                 .setWindowCount(count != null ? count : base.windowCount())
-                .setWindowSizeMillis(size != null ? TimeUtils.parseDuration(size).toMillis() : base.windowSize().toMillis())
+                .setWindowSizeMillis(size != null ? Durations.parse(size).toMillis() : base.windowSize().toMillis())
                 .setVersion(source == null ? BASELINE_VERSION : source.getVersion())
                 .setScope(source == null ? baselineScope(assetType) : source.getScope())
                 .build();

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.apache.flink.util.TimeUtils;
+import io.assetalerts.contracts.codec.Durations;
 
 /**
  * The {@code --rules} file format of {@link RuleBook}, kept apart so that code that only uses a rule book (the tools)
@@ -124,7 +124,7 @@ final class RulesFile {
             throw new IllegalArgumentException("'" + path + "' must be a duration like '1 min' or '30s', got " + n);
         }
         try {
-            return TimeUtils.parseDuration(n.textValue());
+            return Durations.parse(n.textValue());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + path + "' must be a duration like '1 min' or '30s', got " + n);
         }

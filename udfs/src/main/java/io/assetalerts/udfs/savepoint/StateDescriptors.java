@@ -19,7 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 /**
  * Every state of every operator, in one place beside {@link Uids}: a savepoint finds state by operator uid and
  * state name, and reads it with the serializer of its type, so a name or a type here is part of the savepoint
- * contract. Never rename one; a new type must be a compatible evolution of the old (Avro, see schemas/), or ship
+ * contract. Never rename one; a new type must be a compatible evolution of the old (Avro, see contracts/), or ship
  * with a migration. Keyed state descriptors are made fresh for each operator (Flink initialises a descriptor's
  * serializer in place); broadcast state descriptors are constants, as the broadcast() call and the operator must
  * name the same one.

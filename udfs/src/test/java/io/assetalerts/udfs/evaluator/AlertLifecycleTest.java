@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.assetalerts.schemas.AlertResolved;
-import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.contracts.codec.AlertIds;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

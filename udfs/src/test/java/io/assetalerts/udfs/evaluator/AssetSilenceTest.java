@@ -12,7 +12,7 @@ import java.util.List;
 
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.contracts.codec.AlertIds;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSets;
 import io.assetalerts.udfs.rules.RuleSettings;

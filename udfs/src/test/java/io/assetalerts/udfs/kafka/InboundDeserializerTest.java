@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.assetalerts.schemas.state.Inbound;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

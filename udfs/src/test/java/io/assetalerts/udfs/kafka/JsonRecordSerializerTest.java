@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.udfs.codec.DeadLetters;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.DeadLetters;
+import io.assetalerts.contracts.codec.RejectReason;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 

@@ -10,8 +10,8 @@ import java.util.List;
 
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.state.Inbound;
-import io.assetalerts.udfs.codec.EventJson;
-import io.assetalerts.udfs.codec.RejectReason;
+import io.assetalerts.contracts.codec.EventJson;
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.rules.RuleSets;
 import org.apache.flink.util.Collector;

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

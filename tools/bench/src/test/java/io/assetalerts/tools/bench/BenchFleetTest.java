@@ -6,8 +6,8 @@ import java.time.Instant;
 
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import org.junit.jupiter.api.Test;
 
 class BenchFleetTest {

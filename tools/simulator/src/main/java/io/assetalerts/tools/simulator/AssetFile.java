@@ -16,10 +16,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
-import io.assetalerts.udfs.codec.RejectReason;
-import io.assetalerts.udfs.codec.Utf8;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
+import io.assetalerts.contracts.codec.RejectReason;
+import io.assetalerts.contracts.codec.Utf8;
 
 /**
  * Reads asset registrations from a file and checks every row against the AssetRegistered contract with the

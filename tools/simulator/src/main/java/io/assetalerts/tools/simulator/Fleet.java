@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.udfs.codec.NameIds;
+import io.assetalerts.contracts.codec.NameIds;
 
 /**
  * The simulated fleet: which assets exist, where they stand and how warm and loaded they normally run. Asset

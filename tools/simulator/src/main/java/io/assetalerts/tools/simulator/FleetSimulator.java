@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.tools.simulator.Fleet.Asset;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Properties;
 
 import io.assetalerts.tools.simulator.AssetFile.Row;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.Flags;
 import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -8,8 +8,8 @@ import java.util.List;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.flink.util.TimeUtils;
 
 /**

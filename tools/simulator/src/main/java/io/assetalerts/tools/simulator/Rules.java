@@ -18,8 +18,8 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.assetalerts.schemas.RuleSet;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.Flags;
 import io.assetalerts.udfs.config.InvalidFlagException;
 import io.assetalerts.udfs.kafka.RulesTopic;
@@ -175,7 +175,7 @@ public final class Rules {
         Properties kafka = flags.kafkaProperties();
         String topic = flags.string("rules-topic", "alert.rules");
         flags.rejectUnknown();
-        if (!io.assetalerts.udfs.rules.RuleRecords.isScope(scope)) {
+        if (!io.assetalerts.contracts.codec.RuleRecords.isScope(scope)) {
             throw new InvalidFlagException("help", "'" + scope + "' is not a scope (default, type:<assetType>,"
                     + " asset:<assetId>)");
         }

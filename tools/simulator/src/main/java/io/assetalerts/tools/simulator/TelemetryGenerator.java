@@ -14,7 +14,7 @@ import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.tools.simulator.Fleet.Asset;
 import io.assetalerts.tools.simulator.Incident.Kind;
 import io.assetalerts.schemas.DeviceReading;
-import io.assetalerts.udfs.codec.NameIds;
+import io.assetalerts.contracts.codec.NameIds;
 
 /**
  * The simulated telemetry, as a pure function of its settings: the same settings always give the same readings,

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.Flags;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

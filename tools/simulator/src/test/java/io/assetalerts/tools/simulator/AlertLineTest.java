@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import org.junit.jupiter.api.Test;
 
 class AlertLineTest {

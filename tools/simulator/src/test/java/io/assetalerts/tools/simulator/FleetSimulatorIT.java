@@ -15,7 +15,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.tools.kafka.KafkaBroker;
 import io.assetalerts.schemas.DeviceReading;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

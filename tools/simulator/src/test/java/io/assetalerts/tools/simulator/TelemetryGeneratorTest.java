@@ -16,7 +16,7 @@ import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.tools.simulator.Incident.Kind;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Settings;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.rules.RuleSettings;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;

@@ -7,7 +7,7 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.AssetRules;
-import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.contracts.codec.AlertIds;
 import io.assetalerts.udfs.rules.RuleVersions;
 import org.apache.flink.util.TimeUtils;
 

@@ -11,7 +11,7 @@ import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.udfs.rules.AlertIds;
+import io.assetalerts.contracts.codec.AlertIds;
 import io.assetalerts.udfs.rules.RuleVersions;
 
 /**

@@ -3,8 +3,8 @@ package io.assetalerts.tools.bench.job;
 import java.util.concurrent.Callable;
 
 import io.assetalerts.schemas.TelemetryReceived;
-import io.assetalerts.udfs.codec.Decoded;
-import io.assetalerts.udfs.codec.EventJson;
+import io.assetalerts.contracts.codec.Decoded;
+import io.assetalerts.contracts.codec.EventJson;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
