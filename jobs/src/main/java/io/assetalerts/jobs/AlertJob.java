@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertJob {
 
+    /** The name of the keyed operator that orders, joins and evaluates (metrics are found under it). */
+    static final String EVALUATOR = "Order by event time, join registry, rules";
+
     private static final Logger LOG = LoggerFactory.getLogger(AlertJob.class);
 
     private static final java.time.Duration RULES_SNAPSHOT_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -145,7 +148,7 @@ public final class AlertJob {
 
         SingleOutputStreamOperator<AlertEvent> evaluated = keyed(carried)
                 .connect(control.broadcast())
-                .transform("Order by event time, join registry, rules", AvroType.forRecord(AlertEvent.class),
+                .transform(EVALUATOR, AvroType.forRecord(AlertEvent.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
                                 rules, config.silenceAfter())))

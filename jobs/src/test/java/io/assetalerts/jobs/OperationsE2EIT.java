@@ -60,7 +60,7 @@ class OperationsE2EIT {
     private static final int TELEMETRY_PARTITIONS = 2;
 
     private static final String DEDUPE = "Drop duplicate eventIds";
-    private static final String JOIN = "Order by event time, join registry, rules";
+    private static final String JOIN = AlertJob.EVALUATOR;
     private static final String THRESHOLD = JOIN;
     private static final String HIGH_ALERTS =
             "rule." + ThresholdRule.NAME + ".severity." + ThresholdRule.SEVERITY + "." + AlertMetrics.METRIC_ALERTS;

@@ -128,6 +128,9 @@ public final class FlinkRestClient {
      */
     public double metric(String jobId, String operatorName, String metric, String aggregation) {
         String vertex = vertexId(jobId, operatorName);
+        if (vertex == null) {
+            return Double.NaN;   // the job's graph is not there yet (submitted, still initializing)
+        }
         String base = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
         List<String> ids = new ArrayList<>();
         for (JsonNode m : get(base)) {
@@ -165,6 +168,7 @@ public final class FlinkRestClient {
                 + " did not reach the expected value within " + timeout + "; last value " + value);
     }
 
+    /** The id of the vertex whose name contains {@code operatorName}; null while the job has no vertices yet. */
     public String vertexId(String jobId, String operatorName) {
         List<String> names = new ArrayList<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
@@ -173,6 +177,9 @@ public final class FlinkRestClient {
             if (name.contains(operatorName)) {
                 return vertex.path("id").asText();
             }
+        }
+        if (names.isEmpty()) {
+            return null;
         }
         throw new AssertionError("job " + jobId + " has no vertex with operator '" + operatorName + "': " + names);
     }

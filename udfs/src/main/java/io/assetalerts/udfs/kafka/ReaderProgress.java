@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,6 +49,8 @@ final class ReaderProgress implements AutoCloseable {
     private final ScheduledExecutorService checker;
     private volatile long wantedAtNanos = Long.MIN_VALUE;
     private volatile long checks;
+    /** Counts assignments: a verdict reached over fewer splits than the subtask now reads says nothing of the rest. */
+    private final AtomicLong assignments = new AtomicLong();
     /** Splits ready to go idle, by their watermark; and when the last one did (see {@link #mayGoIdle}). */
     private final Map<Object, Long> readyToIdle = new java.util.IdentityHashMap<>();
     private long lastIdleAtNanos = Long.MIN_VALUE;
@@ -89,8 +92,11 @@ final class ReaderProgress implements AutoCloseable {
     }
 
     /** A split this subtask now reads, from {@code offset} (negative: the connector resolves it; from the start). */
-    void assigned(TopicPartition split, long offset) {
+    synchronized void assigned(TopicPartition split, long offset) {
         nextOffsets.merge(split, offset, Math::max);
+        assignments.incrementAndGet();
+        // a new split has its backlog ahead of it until a check has seen it, whatever the last check said
+        verdict = new Verdict(false, System.nanoTime(), split + " assigned since the last check");
     }
 
     /** A record this subtask emitted. */
@@ -113,6 +119,7 @@ final class ReaderProgress implements AutoCloseable {
         if (System.nanoTime() - wantedAtNanos > 2 * checkEveryNanos) {
             return;
         }
+        long assignedBefore = assignments.get();
         Verdict next;
         try {
             next = check();
@@ -120,11 +127,16 @@ final class ReaderProgress implements AutoCloseable {
             next = new Verdict(false, System.nanoTime(), "Kafka did not answer: " + e);
             closeConsumer();
         }
-        if (next.caughtUp() != verdict.caughtUp()) {
-            LOG.info("Source subtask {}: {}", key.getOrDefault("<subtask_index>", "?"),
-                    next.caughtUp() ? "caught up with Kafka, quiet splits may go idle" : next.why());
+        synchronized (this) {
+            if (next.caughtUp() && assignments.get() != assignedBefore) {
+                next = new Verdict(false, System.nanoTime(), "a split was assigned during the check");
+            }
+            if (next.caughtUp() != verdict.caughtUp()) {
+                LOG.info("Source subtask {}: {}", key.getOrDefault("<subtask_index>", "?"),
+                        next.caughtUp() ? "caught up with Kafka, quiet splits may go idle" : next.why());
+            }
+            verdict = next;
         }
-        verdict = next;
         checks++;
     }
 
