@@ -14,7 +14,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
@@ -25,8 +28,8 @@ import io.assetalerts.contracts.codec.Utf8;
  * Reads asset registrations from a file and checks every row against the AssetRegistered contract with the
  * jobs' own decoder, so a row that passes here is one the jobs accept. Two formats:
  * <ul>
- *   <li>CSV with the header {@code assetId,assetType,location[,timestamp]} (columns in any order). Quoted fields
- *       may hold commas; a field cannot span lines. An empty cell is a missing value. Values are taken as
+ *   <li>CSV with the header {@code assetId,assetType,location[,timestamp]} (columns in any order), read with
+ *       Jackson's CSV parser. Quoted fields may hold commas; a field cannot span lines. An empty cell is a missing value. Values are taken as
  *       written: leading or trailing whitespace is an error, not trimmed.</li>
  *   <li>JSON lines: one AssetRegistered object per line, where {@code eventType} and {@code eventId} may be left
  *       out.</li>
@@ -88,6 +91,9 @@ final class AssetFile {
     /** Stands in for a missing eventId while the row is decoded; replaced by the name-based id afterwards. */
     private static final String PENDING_ID = "pending-event-id";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One line into its fields, no header: the file is split into lines first, so a field cannot span lines. */
+    private static final ObjectReader CSV_LINE = new CsvMapper().readerFor(String[].class)
+            .with(CsvSchema.emptySchema());
 
     private final Instant defaultTimestamp;
 
@@ -239,43 +245,18 @@ final class AssetFile {
         return Row.good(lineNumber, registration);
     }
 
-    /** Splits one CSV line (RFC 4180 quoting: {@code "a, b"}, {@code ""} for a quote inside quotes). */
+    /**
+     * Splits one CSV line with Jackson's CSV parser (RFC 4180 quoting: {@code "a, b"}, {@code ""} for a quote inside
+     * quotes; as there, a quote inside an unquoted field is an ordinary character). Values are not trimmed.
+     *
+     * @throws IllegalArgumentException when the line is not CSV (text after a closing quote, a quote left open)
+     */
     static List<String> splitCsv(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean inQuotes = false;
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (inQuotes) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    inQuotes = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-                quoted = false;
-            } else if (c == '"' && field.length() == 0 && !quoted) {
-                inQuotes = true;
-                quoted = true;
-            } else if (quoted) {
-                throw new IllegalArgumentException("has text after a closing quote in field " + (fields.size() + 1));
-            } else if (c == '"') {
-                throw new IllegalArgumentException("has a quote inside unquoted field " + (fields.size() + 1));
-            } else {
-                field.append(c);
-            }
+        try {
+            return Arrays.asList(CSV_LINE.<String[]>readValue(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("is not CSV: " + e.getOriginalMessage().replace('\n', ' '));
         }
-        if (inQuotes) {
-            throw new IllegalArgumentException("ends inside a quoted field (a field cannot span lines)");
-        }
-        fields.add(field.toString());
-        return fields;
     }
 
     private static boolean absent(ObjectNode json, String field) {

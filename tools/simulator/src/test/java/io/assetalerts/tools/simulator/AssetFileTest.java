@@ -127,8 +127,13 @@ class AssetFileTest {
     @Test
     void splitsCsvLikeRfc4180() {
         assertThat(AssetFile.splitCsv("a,\"b,c\",\"d\"\"e\",")).containsExactly("a", "b,c", "d\"e", "");
-        assertThatThrownBy(() -> AssetFile.splitCsv("a,b\"c")).hasMessageContaining("quote");
-        assertThatThrownBy(() -> AssetFile.splitCsv("\"a\"b")).hasMessageContaining("after a closing quote");
+        assertThat(AssetFile.splitCsv("a, b ,c")).as("not trimmed").containsExactly("a", " b ", "c");
+        assertThat(AssetFile.splitCsv("a,b\"c")).as("a quote inside an unquoted field is a character")
+                .containsExactly("a", "b\"c");
+        assertThatThrownBy(() -> AssetFile.splitCsv("\"a\"b")).hasMessageContaining("is not CSV")
+                .hasMessageContaining("separator");
+        assertThatThrownBy(() -> AssetFile.splitCsv("a,\"b")).hasMessageContaining("is not CSV")
+                .hasMessageContaining("closing quote");
     }
 
     @Test
