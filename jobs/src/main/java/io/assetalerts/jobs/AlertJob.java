@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class AlertJob {
 
     /** The name of the keyed operator that orders, joins and evaluates (metrics are found under it). */
-    static final String EVALUATOR = "Order by event time, join registry, rules";
+    public static final String EVALUATOR = "Order by event time, join registry, rules";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertJob.class);
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
@@ -43,6 +44,17 @@ class AlertJobIT {
         return FLINK.track(AlertJob.start(args));
     }
 
+    /**
+     * Starts the job and returns once its evaluator knows {@code assets} registrations, for tests that write their
+     * readings after that: a reading the watermark passes before its registration arrives is held until its asset's
+     * next event-time tick (SPEC 4.2), and a test's last reading has none after it.
+     */
+    private static JobClient startKnowing(int assets, String... args) throws Exception {
+        JobClient job = start(args);
+        FLINK.awaitGauge(job, AlertJob.EVALUATOR, OrderingMetrics.METRIC_ASSETS_KNOWN, assets, TIMEOUT);
+        return job;
+    }
+
     private static List<AlertTriggered> alerts(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> {
             AlertTriggered a = EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value();
@@ -62,6 +74,8 @@ class AlertJobIT {
         KAFKA.produce(t.assets(), "TURBINE-101", "{\"eventId\":\"uuid\",\"eventType\":\"AssetRegistered\","
                 + "\"assetId\":\"TURBINE-101\",\"assetType\":\"TURBINE\",\"location\":\"AP-Plant-7\","
                 + "\"timestamp\":\"2026-01-10T10:15:00Z\"}");
+        startKnowing(1, t.args(KAFKA, "seed"));
+
         KAFKA.produce(t.telemetry(), "TURBINE-101", "{\"eventId\":\"uuid\",\"eventType\":\"TelemetryReceived\","
                 + "\"assetId\":\"TURBINE-101\",\"power\":82.4,\"temperature\":96.2,\"timestamp\":\"2026-01-10T10:16:05Z\"}");
         KAFKA.produce(t.telemetry(), List.of(
@@ -69,8 +83,6 @@ class AlertJobIT {
                 reading(t.telemetry(), "TURBINE-101", "hot-2", T0.plusSeconds(2), 106.0)));
         // later readings move event time past the breach (watermark = max - 5 s) in every partition
         KAFKA.produce(t.telemetry(), ticks(t.telemetry(), 3, "TURBINE-101", T0.plusSeconds(30)));
-
-        start(t.args(KAFKA, "seed"));
 
         List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT));
         assertThat(alerts).singleElement().satisfies(a -> {
@@ -94,14 +106,13 @@ class AlertJobIT {
         java.nio.file.Files.writeString(rules, "assetTypes:\n  TURBINE: {clear: 95, clearDelay: 10s}\n");
         AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        startKnowing(1, t.args(KAFKA, "lifecycle", "--rules", rules.toString()));
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-101", "hot", T0.plusSeconds(1), 104.7),
                 reading(t.telemetry(), "TURBINE-101", "between", T0.plusSeconds(2), 97.0),
                 reading(t.telemetry(), "TURBINE-101", "hotter", T0.plusSeconds(3), 108.0),
                 reading(t.telemetry(), "TURBINE-101", "cool", T0.plusSeconds(5), 90.0),
                 reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(60), 20.0)));
-
-        start(t.args(KAFKA, "lifecycle", "--rules", rules.toString()));
 
         List<ConsumerRecord<String, String>> written = KAFKA.readCommittedEvents(t.alerts(), 1, 1, TIMEOUT);
         assertThat(written).extracting(ConsumerRecord::key).containsOnly("TURBINE-101");
@@ -123,11 +134,10 @@ class AlertJobIT {
     void atLeastOnceDeliveryAlsoAlertsWithTheSameAlertId() throws Exception {
         AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        startKnowing(1, t.args(KAFKA, "alo", "--delivery-guarantee", "at-least-once"));
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7),
                 reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(30), 90.0)));
-
-        start(t.args(KAFKA, "alo", "--delivery-guarantee", "at-least-once"));
 
         assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).singleElement().satisfies(a ->
                 assertThat(a.getAlertId()).isEqualTo(io.assetalerts.contracts.codec.AlertIds.of("TURBINE-101",
@@ -142,6 +152,7 @@ class AlertJobIT {
                 registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7"),
                 new ProducerRecord<>(t.assets(), "PUMP-9", "{\"eventId\":\"d1\",\"eventType\":\"AssetDecommissioned\","
                         + "\"assetId\":\"PUMP-9\",\"timestamp\":\"2026-01-10T10:15:00Z\"}")));
+        JobClient job = startKnowing(1, t.args(KAFKA, "dlq", "--unknown-asset-grace", "20s"));
         KAFKA.produce(tel, List.of(
                 reading(tel, "TURBINE-101", "ok-1", T0, 101.0),
                 new ProducerRecord<>(tel, "TURBINE-101", "{\"eventId\":\"bad-json\", "),
@@ -156,8 +167,6 @@ class AlertJobIT {
                 reading(tel, "TURBINE-101", "ok-2", T0.plusSeconds(10), 95.0),
                 reading(tel, "TURBINE-101", "ok-3", T0.plusSeconds(60), 103.0),
                 reading(tel, "TURBINE-101", "tick", T0.plusSeconds(120), 90.0)));
-
-        JobClient job = start(t.args(KAFKA, "dlq", "--unknown-asset-grace", "20s"));
         List<AlertTriggered> first = alerts(KAFKA.readCommittedAlerts(t.alerts(), 2, TIMEOUT));
         assertThat(first).extracting(a -> a.getEventIds().get(0)).containsExactly("ok-1", "ok-3");
 
@@ -199,13 +208,12 @@ class AlertJobIT {
         String tel = t.telemetry();
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7"),
                 registration(t.assets(), "PUMP-7", "PUMP", "Plant-B")));
+        startKnowing(2, t.args(KAFKA, "future"));
         KAFKA.produce(tel, List.of(
                 new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7)),
                 new ProducerRecord<>(tel, 0, "TURBINE-101", readingJson("TURBINE-101", "cool-1", T0.plusSeconds(30), 20)),
                 new ProducerRecord<>(tel, 1, "PUMP-7", readingJson("PUMP-7", "broken-clock",
                         Instant.parse("2999-01-01T00:00:00Z"), 50))));
-
-        start(t.args(KAFKA, "future"));
 
         assertThat(deadLetters(KAFKA.readCommitted(t.dlq(), 1, TIMEOUT))).singleElement().satisfies(d -> {
             assertThat(d.getReason()).isEqualTo("FUTURE_TIMESTAMP");

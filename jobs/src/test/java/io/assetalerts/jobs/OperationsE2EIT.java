@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
@@ -26,7 +27,6 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.dedupe.DropDuplicateReadings;
 import io.assetalerts.udfs.evaluator.AlertMetrics;
-import io.assetalerts.udfs.evaluator.AssetEvaluator;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,8 +95,8 @@ class OperationsE2EIT {
                 .containsExactly("TURBINE-1@10:16:01Z [t1-a]");
         // readings up to the watermark (T0 + 35 s) have passed the join; the tick at T0 + 40 s waits in state
         assertMetric(v1, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
-        assertMetric(v1, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 4);
-        assertMetric(v1, JOIN, AssetEvaluator.METRIC_ASSETS_KNOWN, "max", 3);
+        assertMetric(v1, JOIN, OrderingMetrics.METRIC_PROCESSED, "sum", 4);
+        assertMetric(v1, JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, "max", 3);
         assertMetric(v1, THRESHOLD, HIGH_ALERTS, "sum", 1);
         assertThat(rest.vertexParallelisms(v1)).allSatisfy(v -> assertThat(v).endsWith(" = 1"));
         assertPrometheusExports(v1);
@@ -123,8 +123,8 @@ class OperationsE2EIT {
                 "TURBINE-1@10:16:01Z [t1-a]", "PUMP-1@10:17:15Z [p1-b]", "TURBINE-1@10:17:30Z [t1-e]");
         assertMetric(v2, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
         // v1's tick (restored from state) and the four new readings up to the watermark
-        assertMetric(v2, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 1 + 4);
-        assertMetric(v2, JOIN, AssetEvaluator.METRIC_ASSETS_KNOWN, "max", 3);   // the registry came from sp1
+        assertMetric(v2, JOIN, OrderingMetrics.METRIC_PROCESSED, "sum", 1 + 4);
+        assertMetric(v2, JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, "max", 3);   // the registry came from sp1
         assertMetric(v2, THRESHOLD, HIGH_ALERTS, "sum", 2);
 
         String sp2 = stopWithSavepoint(rest, v2, savepoints, "v2");
@@ -146,7 +146,7 @@ class OperationsE2EIT {
                 "PUMP-1@10:19:30Z [p1-d]");
         assertThat(all).extracting(AlertTriggered::getAlertId).doesNotHaveDuplicates();
         assertMetric(v3, DEDUPE, DropDuplicateReadings.METRIC_DUPLICATES, "sum", 1);
-        assertMetric(v3, JOIN, AssetEvaluator.METRIC_PROCESSED, "sum", 1 + 3);
+        assertMetric(v3, JOIN, OrderingMetrics.METRIC_PROCESSED, "sum", 1 + 3);
         assertMetric(v3, THRESHOLD, HIGH_ALERTS, "sum", 1);
         // every record was valid, nothing was late: nothing may have gone to the dead-letter topic
         assertThat(KAFKA.readCommitted(t.dlq(), 0, Duration.ofSeconds(1))).isEmpty();

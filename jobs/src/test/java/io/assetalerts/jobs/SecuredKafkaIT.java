@@ -23,13 +23,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.jobs.testing.AlertJobTopics;
-import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.tools.kafka.KafkaBroker;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.evaluator.AssetEvaluator;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -69,11 +68,8 @@ class SecuredKafkaIT {
         assertThat(String.join(" ", args)).as("the command line").doesNotContain(PASSWORD, TLS.password());
         JobClient job = AlertJob.start(args);
         FLINK.track(job);
-        URI rest = cluster.getRestAddress().get();
-        // The readings only once the job knows the asset: a reading the watermark passes before its registration is
-        // held until the next event-time tick, and "tick" is the last reading here (SPEC 4.2, held readings).
-        new FlinkRestClient(rest.toString()).awaitMetric(job.getJobID().toString(), AlertJob.EVALUATOR,
-                AssetEvaluator.METRIC_ASSETS_KNOWN, "max", known -> known >= 1, TIMEOUT);
+        // the readings only once the job knows the asset ("tick", the last reading, would release a held one)
+        FLINK.awaitGauge(job, AlertJob.EVALUATOR, OrderingMetrics.METRIC_ASSETS_KNOWN, 1, TIMEOUT);
         KAFKA.produce(t.telemetry(), List.of(reading(t.telemetry(), "TURBINE-101", "hot", T0, 104.7),
                 reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(30), 70.0)));
         var alerts = KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT);
@@ -81,6 +77,7 @@ class SecuredKafkaIT {
                 EventJson.decodeAlertTriggered(r.value().getBytes(StandardCharsets.UTF_8)).value().getEventIds())
                 .containsExactly("hot"));
 
+        URI rest = cluster.getRestAddress().get();
         String id = job.getJobID().toString();
         for (String path : List.of("/jobs/" + id + "/config", "/jobs/" + id + "/plan", "/jobs/" + id,
                 "/jobs/" + id + "/exceptions", "/jobmanager/config", "/jobmanager/environment")) {

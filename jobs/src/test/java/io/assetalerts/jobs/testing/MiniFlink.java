@@ -1,8 +1,12 @@
 package io.assetalerts.jobs.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,8 +36,27 @@ public final class MiniFlink implements BeforeAllCallback, AfterAllCallback, Bef
     }
 
     public MiniFlink(int slots) {
+        Configuration conf = new Configuration();
+        // the REST API serves metrics this old at most (default 10 s): tests that wait for a metric wait less
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         cluster = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(slots).build());
+                .setConfiguration(conf).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(slots).build());
+    }
+
+    /** The cluster's REST API, as the Flink UI reads it (job graph, metrics). */
+    public FlinkRestClient rest() {
+        Configuration client = cluster.getClientConfiguration();
+        return new FlinkRestClient("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT));
+    }
+
+    /**
+     * Waits until every subtask of {@code operator} of {@code job} reports {@code metric} at {@code atLeast} or
+     * more (the minimum over the subtasks: a broadcast registration reaches each subtask on its own). A test that must write readings only once the alert job knows their assets waits for
+     * the evaluator's {@code assetsKnown}: a reading the watermark passes before its registration is held until its
+     * asset's next event-time tick (SPEC 4.2), and a test's last reading has none after it.
+     */
+    public void awaitGauge(JobClient job, String operator, String metric, double atLeast, Duration timeout) {
+        rest().awaitMetric(job.getJobID().toString(), operator, metric, "min", v -> v >= atLeast, timeout);
     }
 
     /** Cancels {@code job} after the test unless it has ended by then; returns it. */

@@ -22,6 +22,7 @@ import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.ordering.AssetRegistry;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.udfs.ordering.PendingReadings;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSnapshot;
@@ -84,12 +85,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final OutputTag<WindowSummary> WINDOWS =
             new OutputTag<>("window-summaries", AvroType.forRecord(WindowSummary.class));
 
-    public static final String METRIC_PROCESSED = "telemetryProcessed";
-    public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
-    public static final String METRIC_HELD = "readingsHeld";
-    public static final String METRIC_RELEASED = "heldReadingsReleased";
-    public static final String METRIC_EXPIRED = "heldReadingsExpired";
-    public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
     public static final String METRIC_RULE_CHANGES = "ruleChangesApplied";
     /** Alerts and ends flapping control held back: {@code rule.TEMPERATURE_THRESHOLD.alertsSuppressed}. */
     public static final String METRIC_SUPPRESSED = "alertsSuppressed";
@@ -157,10 +152,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         windowEventIds = context.getListState(StateDescriptors.windowEventIds());
         legacyHeld = context.getState(StateDescriptors.heldTimestamps());
         var metrics = context.getMetricGroup();
-        processed = metrics.counter(METRIC_PROCESSED);
-        heldCounter = metrics.counter(METRIC_HELD);
-        released = metrics.counter(METRIC_RELEASED);
-        expired = metrics.counter(METRIC_EXPIRED);
+        processed = metrics.counter(OrderingMetrics.METRIC_PROCESSED);
+        heldCounter = metrics.counter(OrderingMetrics.METRIC_HELD);
+        released = metrics.counter(OrderingMetrics.METRIC_RELEASED);
+        expired = metrics.counter(OrderingMetrics.METRIC_EXPIRED);
         thresholdAlerts = AlertMetrics.counter(metrics, ThresholdRule.NAME, ThresholdRule.SEVERITY);
         thresholdResolved = AlertMetrics.resolvedCounter(metrics, ThresholdRule.NAME);
         sustainedResolved = AlertMetrics.resolvedCounter(metrics, SustainedOverheatRule.NAME);

@@ -29,12 +29,6 @@ import org.apache.flink.util.Collector;
  */
 public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<String, Reading, AssetRegistered, RegisteredReading> {
 
-    public static final String METRIC_PROCESSED = "telemetryProcessed";
-    public static final String METRIC_LATE = PendingReadings.METRIC_LATE;
-    public static final String METRIC_HELD = "readingsHeld";
-    public static final String METRIC_RELEASED = "heldReadingsReleased";
-    public static final String METRIC_EXPIRED = "heldReadingsExpired";
-    public static final String METRIC_ASSETS_KNOWN = AssetRegistry.METRIC_ASSETS_KNOWN;
 
     private static final Comparator<Reading> BY_EVENT_ID = Comparator.comparing(r -> r.getEvent().getEventId());
 
@@ -63,10 +57,10 @@ public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<Stri
         pending = new PendingReadings(getRuntimeContext(), sourceTopic, job);
         held = getRuntimeContext().getState(StateDescriptors.heldTimestamps());
         var metrics = getRuntimeContext().getMetricGroup();
-        processed = metrics.counter(METRIC_PROCESSED);
-        heldCounter = metrics.counter(METRIC_HELD);
-        released = metrics.counter(METRIC_RELEASED);
-        expired = metrics.counter(METRIC_EXPIRED);
+        processed = metrics.counter(OrderingMetrics.METRIC_PROCESSED);
+        heldCounter = metrics.counter(OrderingMetrics.METRIC_HELD);
+        released = metrics.counter(OrderingMetrics.METRIC_RELEASED);
+        expired = metrics.counter(OrderingMetrics.METRIC_EXPIRED);
         registry = new AssetRegistry(metrics);
     }
 
