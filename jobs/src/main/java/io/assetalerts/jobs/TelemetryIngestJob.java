@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TelemetryIngestJob {
 
+    /** The name of the operator that orders readings by event time and joins the registry (metrics are under it). */
+    public static final String REGISTRY_JOIN = "Hold readings of unknown assets, join registry";
+
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryIngestJob.class);
 
     private TelemetryIngestJob() {
@@ -85,7 +88,7 @@ public final class TelemetryIngestJob {
                 .process(new OrderReadingsByEventTime(IngestJobConfig.JOB_NAME, config.rawTopic(),
                         config.job().unknownAssetGrace(), config.job().unknownAssetCap()),
                         AvroType.forRecord(RegisteredReading.class))
-                .uid(Uids.INGEST_REGISTRY_JOIN).name("Hold readings of unknown assets, join registry");
+                .uid(Uids.INGEST_REGISTRY_JOIN).name(REGISTRY_JOIN);
 
         registered
                 .map(r -> r.getReading().getEvent(), AvroType.forRecord(TelemetryReceived.class))

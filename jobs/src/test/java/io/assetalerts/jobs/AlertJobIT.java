@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.assetalerts.udfs.ordering.OrderingMetrics;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.contracts.codec.EventJson;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

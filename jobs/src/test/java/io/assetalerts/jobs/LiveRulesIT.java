@@ -12,14 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import io.assetalerts.udfs.config.InvalidFlagException;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -58,11 +59,13 @@ class LiveRulesIT {
     void aRuleVersionPublishedWhileTheJobRunsTakesEffectExactlyAtItsEffectiveFrom() throws Exception {
         AlertJobTopics t = AlertJobTopics.create(KAFKA, 1, 1);
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-1", "TURBINE", "AP-Plant-7")));
+        JobClient job = FLINK.track(AlertJob.start(t.args(KAFKA, "live")));
+        // the readings once the job knows the asset: a held reading would wait for a tick after "progress"
+        FLINK.awaitGauge(job, AlertJob.EVALUATOR, OrderingMetrics.METRIC_ASSETS_KNOWN, 1, TIMEOUT);
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-1", "hot-under-v0", T0.plusSeconds(1), 104.0),
                 reading(t.telemetry(), "TURBINE-1", "cool", T0.plusSeconds(2), 80.0),
                 reading(t.telemetry(), "TURBINE-1", "progress", T0.plusSeconds(10), 80.0)));
-        JobClient job = FLINK.track(AlertJob.start(t.args(KAFKA, "live")));
         assertThat(alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT))).extracting(AlertTriggered::getRuleVersion)
                 .containsExactly(0L);
 
@@ -121,14 +124,17 @@ class LiveRulesIT {
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-1", "TURBINE", "AP-Plant-7"),
                 registration(t.assets(), "PROBE-1", "TURBINE", "AP-Plant-7")));
 
-        // minute 0 hot for TURBINE-1; PROBE-1's spike after it tells when the job has evaluated that far
+        // minute 0 hot for TURBINE-1; PROBE-1's spike after it tells when the job has evaluated that far; written
+        // once the job knows both assets (a held reading would wait for a tick of its asset after "progress-1")
+        JobClient three = FLINK.track(AlertJob.start(t.args(KAFKA, "three", "--rules", threeCounts.toString())));
+        FLINK.awaitGauge(three, AlertJob.EVALUATOR, OrderingMetrics.METRIC_ASSETS_KNOWN, 2, TIMEOUT);
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-1", "m0a", T0.plusSeconds(10), 94.0),
                 reading(t.telemetry(), "TURBINE-1", "m0b", T0.plusSeconds(40), 96.0),
                 reading(t.telemetry(), "PROBE-1", "probe-1", T0.plusSeconds(65), 120.0),
                 reading(t.telemetry(), "TURBINE-1", "m1a", T0.plusSeconds(70), 95.0),
                 reading(t.telemetry(), "PROBE-1", "progress-1", T0.plusSeconds(80), 20.0)));
-        String first = savepointAfterAlerts(t, "three", 1, dir, "--rules", threeCounts.toString());
+        String first = savepointAfterAlerts(three, t, "three", 1, dir);
 
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-1", "m1b", T0.plusSeconds(100), 95.0),
@@ -149,9 +155,8 @@ class LiveRulesIT {
         last.cancel().get();
     }
 
-    private String savepointAfterAlerts(AlertJobTopics t, String run, int alerts, Path dir, String... flags)
+    private String savepointAfterAlerts(JobClient job, AlertJobTopics t, String run, int alerts, Path dir)
             throws Exception {
-        JobClient job = FLINK.track(AlertJob.start(t.args(KAFKA, run, flags)));
         KAFKA.readCommittedAlerts(t.alerts(), alerts, TIMEOUT);
         return job.stopWithSavepoint(false, dir.resolve(run).toUri().toString(), SavepointFormatType.CANONICAL).get();
     }

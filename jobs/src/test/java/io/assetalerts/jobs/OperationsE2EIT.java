@@ -16,17 +16,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.assetalerts.udfs.ordering.OrderingMetrics;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.dedupe.DropDuplicateReadings;
 import io.assetalerts.udfs.evaluator.AlertMetrics;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,6 +57,10 @@ class OperationsE2EIT {
     static final LocalFlinkCluster FLINK = new LocalFlinkCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    /** What {@code flink run -d} prints: {@code Job has been submitted with JobID <id>}. */
+    private static final Pattern SUBMITTED = Pattern.compile("submitted with JobID ([0-9a-f]{32})");
+    /** What {@code flink stop -p} prints: {@code Savepoint completed. Path: <location>}. */
+    private static final Pattern SAVEPOINT_DONE = Pattern.compile("Savepoint completed\\. Path: (\\S+)");
     private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(45);
     private static final Instant T0 = Instant.parse("2026-01-10T10:16:00Z");
     private static final int TELEMETRY_PARTITIONS = 2;
@@ -101,7 +107,9 @@ class OperationsE2EIT {
         assertThat(rest.vertexParallelisms(v1)).allSatisfy(v -> assertThat(v).endsWith(" = 1"));
         assertPrometheusExports(v1);
 
-        String sp1 = stopWithSavepoint(rest, v1, savepoints, "v1");
+        // the runbook's two routes, each for both operations: v1 stops with the CLI, v2 is submitted with it; v2 stops
+        // and v3 is submitted over REST; v3 stops with the CLI again
+        String sp1 = flinkStop(v1, savepoints, "v1 (flink stop -p)");
 
         // v2 = the next version: a rules file (PUMP critical 80), same jar and uids, parallelism 2, from sp1
         produceInOrder(t, List.of(
@@ -111,9 +119,10 @@ class OperationsE2EIT {
                 reading(t, "TURBINE-1", "t1-d", 80, 20),       // cools down: re-armed
                 reading(t, "TURBINE-1", "t1-e", 90, 108)), 150); // a new episode: alert
         long runStart = System.nanoTime();
-        String v2 = rest.runJar(jar, args(t, rulesV2), 2, sp1);
+        String v2 = flinkRun(2, sp1, args(t, rulesV2));
         rest.awaitRunning(v2, TIMEOUT);
-        note("v2 (upgrade + rescale 1 -> 2) run-from-savepoint-to-RUNNING: %d ms", millisSince(runStart));
+        note("v2 (upgrade + rescale 1 -> 2, flink run -d -p 2 -s) run-from-savepoint-to-RUNNING: %d ms",
+                millisSince(runStart));
         // the rules source reads one partition: parallelism 1 whatever the job's
         assertThat(rest.vertexParallelisms(v2)).allSatisfy(v -> assertThat(v).endsWith(
                 v.contains("Reject invalid rules") ? " = 1" : " = 2"));
@@ -127,7 +136,7 @@ class OperationsE2EIT {
         assertMetric(v2, JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, "max", 3);   // the registry came from sp1
         assertMetric(v2, THRESHOLD, HIGH_ALERTS, "sum", 2);
 
-        String sp2 = stopWithSavepoint(rest, v2, savepoints, "v2");
+        String sp2 = stopWithSavepoint(rest, v2, savepoints, "v2 (POST /jobs/:id/stop)");
 
         // rescale 2 -> 1 from sp2, still with the v2 rules
         produceInOrder(t, List.of(
@@ -138,7 +147,7 @@ class OperationsE2EIT {
         runStart = System.nanoTime();
         String v3 = rest.runJar(jar, args(t, rulesV2), 1, sp2);
         rest.awaitRunning(v3, TIMEOUT);
-        note("v3 (rescale 2 -> 1) run-from-savepoint-to-RUNNING: %d ms", millisSince(runStart));
+        note("v3 (rescale 2 -> 1, POST /jars/:id/run) run-from-savepoint-to-RUNNING: %d ms", millisSince(runStart));
 
         List<AlertTriggered> all = alertsAtLeast(t, 4);
         assertThat(all).extracting(OperationsE2EIT::describe).containsExactlyInAnyOrder(
@@ -150,7 +159,7 @@ class OperationsE2EIT {
         assertMetric(v3, THRESHOLD, HIGH_ALERTS, "sum", 1);
         // every record was valid, nothing was late: nothing may have gone to the dead-letter topic
         assertThat(KAFKA.readCommitted(t.dlq(), 0, Duration.ofSeconds(1))).isEmpty();
-        stopWithSavepoint(rest, v3, savepoints, "v3");
+        flinkStop(v3, savepoints, "v3 (flink stop -p)");
 
         Files.write(Path.of("target", "operations-e2e.txt"), report, StandardCharsets.UTF_8);
     }
@@ -217,11 +226,41 @@ class OperationsE2EIT {
         note("Prometheus: TaskManager exports the job's custom metrics on port %d", port);
     }
 
+    /** The runbook's upgrade command, {@code flink run -d -p P -s SAVEPOINT JAR FLAGS}; returns the job id it printed. */
+    private static String flinkRun(int parallelism, String savepoint, List<String> jobArgs) throws Exception {
+        List<String> cli = new ArrayList<>(List.of("run", "-d", "-p", Integer.toString(parallelism), "-s", savepoint,
+                shadedJar().toAbsolutePath().toString()));
+        cli.addAll(jobArgs);
+        return printed(FLINK.flink(TIMEOUT, cli.toArray(String[]::new)), SUBMITTED, "flink run");
+    }
+
+    /** The runbook's {@code flink stop -p DIR JOB}: the savepoint it printed, once the job has FINISHED. */
+    private String flinkStop(String jobId, Path savepoints, String label) throws Exception {
+        long start = System.nanoTime();
+        String location = printed(FLINK.flink(TIMEOUT, "stop", "-p", savepoints.toString(), jobId), SAVEPOINT_DONE,
+                "flink stop");
+        FLINK.rest().awaitState(jobId, "FINISHED", TIMEOUT);
+        return reportSavepoint(label, location, millisSince(start));
+    }
+
+    private static String printed(List<String> output, Pattern pattern, String command) {
+        for (String line : output) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError(command + " did not print " + pattern + ":\n" + String.join("\n", output));
+    }
+
     private String stopWithSavepoint(FlinkRestClient rest, String jobId, Path savepoints, String label)
             throws IOException {
         long start = System.nanoTime();
         String location = rest.stopWithSavepoint(jobId, savepoints, TIMEOUT);
-        long millis = millisSince(start);
+        return reportSavepoint(label, location, millisSince(start));
+    }
+
+    private String reportSavepoint(String label, String location, long millis) throws IOException {
         Path dir = Path.of(URI.create(location));
         long bytes;
         long files;

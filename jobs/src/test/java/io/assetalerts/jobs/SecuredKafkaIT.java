@@ -23,12 +23,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.assetalerts.udfs.ordering.OrderingMetrics;
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.tools.kafka.KafkaBroker;
-import io.assetalerts.contracts.codec.EventJson;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;

@@ -11,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.TelemetryReceived;
-import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.udfs.kafka.InboundDeserializer;
+import io.assetalerts.udfs.ordering.OrderingMetrics;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,9 @@ class TelemetryIngestJobIT {
         String id = KAFKA.uniqueTopic("ingest");
         Topics t = Topics.create(id);
         KAFKA.produce(t.assets(), List.of(registration(t.assets(), "TURBINE-101", "TURBINE", "AP-Plant-7")));
+        // the readings once the job knows TURBINE-101: a held reading would wait for a tick after the last one
+        JobClient job = FLINK.track(TelemetryIngestJob.start(t.ingestArgs(id, "--unknown-asset-grace", "60s")));
+        FLINK.awaitGauge(job, TelemetryIngestJob.REGISTRY_JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, 1, TIMEOUT);
         KAFKA.produce(t.raw(), List.of(
                 new ProducerRecord<>(t.raw(), "TURBINE-101", raw("TURBINE-101", "r-1", T0, 96.2)),
                 new ProducerRecord<>(t.raw(), "TURBINE-101", raw("TURBINE-101", null, T0.plusSeconds(1), 97.0)),
@@ -90,8 +95,6 @@ class TelemetryIngestJobIT {
                 new ProducerRecord<>(t.raw(), "TURBINE-101", "not json"),
                 new ProducerRecord<>(t.raw(), "PUMP-7", raw("TURBINE-101", "k-1", T0.plusSeconds(3), 90.0))));
         KAFKA.produce(t.raw(), ticks(t.raw(), 2, "TURBINE-101", T0.plusSeconds(40)));
-
-        FLINK.track(TelemetryIngestJob.start(t.ingestArgs(id, "--unknown-asset-grace", "60s")));
 
         String derived = InboundDeserializer.eventId("TURBINE-101", T0.plusSeconds(1));
         // event time reaches T0 + 35 s (ticks at +40 minus the 5 s bound): the three TURBINE-101 readings pass

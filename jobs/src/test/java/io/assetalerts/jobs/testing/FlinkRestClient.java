@@ -211,6 +211,11 @@ public final class FlinkRestClient {
                 + status);
     }
 
+    /** Polls the job's state until it is {@code expected}, e.g. FINISHED after a stop with the CLI. */
+    public void awaitState(String jobId, String expected, Duration timeout) {
+        awaitState(jobId, expected, System.nanoTime() + timeout.toNanos());
+    }
+
     private void awaitState(String jobId, String expected, long deadline) {
         String state = jobState(jobId);
         while (!state.equals(expected)) {

@@ -162,11 +162,20 @@ public final class LocalFlinkCluster implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    /** Runs {@code tools/flink-local.sh COMMAND DIR} with extra environment; returns its output, fails on an error. */
-    private List<String> script(Duration timeout, Map<String, String> env, String scriptCommand)
+    /**
+     * The Flink CLI against this cluster, as docs/operations.md runs it: {@code tools/flink-local.sh flink DIR ARGS}
+     * (bin/flink's CliFrontend with the cluster's config). Returns its output; fails when it exits with an error.
+     */
+    public List<String> flink(Duration timeout, String... args) throws IOException, InterruptedException {
+        return script(timeout, Map.of(), "flink", args);
+    }
+
+    /** Runs {@code tools/flink-local.sh COMMAND DIR [ARGS]} with extra environment; its output, or fails on an error. */
+    private List<String> script(Duration timeout, Map<String, String> env, String scriptCommand, String... extra)
             throws IOException, InterruptedException {
-        List<String> command = List.of("bash", root.resolve("tools/flink-local.sh").toString(), scriptCommand,
-                dir.toString());
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("tools/flink-local.sh").toString(),
+                scriptCommand, dir.toString()));
+        command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(root.toFile());
         builder.environment().putAll(env);
         Path log = Files.createTempFile("flink-local-script-", ".log");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
@@ -19,7 +20,6 @@ import io.assetalerts.schemas.state.RuleHistory;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.ordering.AssetRegistry;
 import io.assetalerts.udfs.ordering.OrderingMetrics;

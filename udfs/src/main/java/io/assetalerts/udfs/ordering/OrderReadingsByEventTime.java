@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.HeldTimestamps;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.schemas.state.RegisteredReading;
-import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;

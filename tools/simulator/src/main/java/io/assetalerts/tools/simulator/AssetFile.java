@@ -18,11 +18,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.contracts.codec.Utf8;
+import io.assetalerts.schemas.AssetRegistered;
 
 /**
  * Reads asset registrations from a file and checks every row against the AssetRegistered contract with the
