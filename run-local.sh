@@ -208,13 +208,8 @@ launch() {   # $1 = name, $2 = stdout file, $3 = stderr file ('-': the terminal)
 alive() { ours "$(cat "$PIDS/$1.pid")"; }
 
 # --- 1. build ---------------------------------------------------------------------------------------------------------
-stale_reason() {   # why a jar must be rebuilt: it is missing, or a source it is built from is newer
-  local jar=$1 newer; shift
-  [[ -f $jar ]] || { echo "${jar#"$ROOT"/} is missing"; return; }
-  newer=$(cd "$ROOT" && find pom.xml "${@/%//pom.xml}" "${@/%//src/main}" -type f -newer "$jar" -print -quit \
-            2>/dev/null || true)
-  [[ -z $newer ]] || echo "$newer is newer than ${jar#"$ROOT"/}"
-}
+# shellcheck source=tools/stale-jar.sh
+source "$ROOT/tools/stale-jar.sh"   # stale_reason JAR MODULE...: why JAR must be rebuilt
 t=$(date +%s%3N)
 reason=$(stale_reason "$BROKER_JAR" tools/kafka-broker)
 [[ -n $reason ]] || reason=$(stale_reason "$TOOLS_JAR" contracts udfs tools/simulator)

@@ -182,13 +182,8 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 [[ -n $LABEL ]] || { if $JAR_GIVEN; then LABEL=$(basename "$JAR" .jar); else LABEL=alert-job-$COMMIT; fi; }
 
 # --- build -------------------------------------------------------------------------------------------------------------
-stale_reason() {   # why a jar must be rebuilt: it is missing, or a source it is built from is newer
-  local jar=$1 newer; shift
-  [[ -f $jar ]] || { echo "${jar#"$ROOT"/} is missing"; return; }
-  newer=$(cd "$ROOT" && find pom.xml "${@/%//pom.xml}" "${@/%//src/main}" -type f -newer "$jar" -print -quit \
-            2>/dev/null || true)
-  [[ -z $newer ]] || echo "$newer is newer than ${jar#"$ROOT"/}"
-}
+# shellcheck source=tools/stale-jar.sh
+source "$ROOT/tools/stale-jar.sh"   # stale_reason JAR MODULE...: why JAR must be rebuilt
 reason=$(stale_reason "$BENCH_JAR" contracts tools/bench)
 [[ -n $reason ]] || reason=$(stale_reason "$BROKER_JAR" tools/kafka-broker)
 if ! $JAR_GIVEN; then [[ -n $reason ]] || reason=$(stale_reason "$DEFAULT_JAR" contracts udfs jobs); fi
