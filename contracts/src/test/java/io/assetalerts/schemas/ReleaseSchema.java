@@ -20,10 +20,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * src/main/avro/<name>.avsc} (every named type it uses inline). {@code changed} releases every schema whose
  * self-contained form differs from its last release, which includes the types that embed a changed one (a new
  * TelemetryReceived also changes state/Reading). Writes nothing when a named schema is unchanged or breaks
- * {@link SchemaCompatibilityChecker}'s rules. See schemas/README.md.
+ * {@link SchemaCompatibilityChecker}'s rules. See contracts/README.md.
  *
  * <p>A command, not a check: it runs only when asked, through surefire so that it needs no extra plugin:
- * {@code mvn -B -o -pl schemas test -Dtest=ReleaseSchema -Dschemas.release=changed} (or {@code =TelemetryReceived,
+ * {@code mvn -B -o -pl contracts test -Dtest=ReleaseSchema -Dschemas.release=changed} (or {@code =TelemetryReceived,
  * state/Reading}).
  */
 class ReleaseSchema {

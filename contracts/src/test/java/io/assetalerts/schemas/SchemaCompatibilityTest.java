@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build's schema evolution guard (SPEC 3): every schema in src/main/avro against every version of it in
- * released/, both directions. A failure lists each problem on its own line; schemas/README.md says what to do.
+ * released/, both directions. A failure lists each problem on its own line; contracts/README.md says what to do.
  */
 class SchemaCompatibilityTest {
 

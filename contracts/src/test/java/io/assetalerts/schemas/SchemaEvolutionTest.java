@@ -21,7 +21,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real Avro data across versions of TelemetryReceived (the JSON wire half is udfs' SchemaEvolutionTest).
+ * Real Avro data across versions of TelemetryReceived (the JSON wire half is codec.SchemaEvolutionTest, beside the codec).
  *
  * <p>"Code generated from the previous version" is played by a {@link GenericDatumReader} with the released v1
  * schema as reader schema: a generated class's {@link SpecificDatumReader} resolves with exactly that schema and

@@ -11,7 +11,7 @@ import java.util.Map;
  * Durations in Flink's notation ({@code 500ms}, {@code 30 s}, {@code 1 min}, {@code 2 days}, or ISO-8601 such as
  * {@code PT1M}), which the rules contract uses, read without Flink on the classpath. It accepts exactly what
  * {@code org.apache.flink.util.TimeUtils.parseDuration} accepts and gives the same values; DurationsTest holds the
- * two side by side, so the jobs (which read flags with Flink) and the tools (which do not) cannot disagree.
+ * two side by side, so the rules a job reads and the rules a tool writes or checks cannot disagree.
  */
 public final class Durations {
 

@@ -80,9 +80,11 @@ class CrashE2EIT {
                     int bad = badRecordsIn(chunks.get(i), hostile);
                     assertThat(bad).as("bad records in chunk %d, whose dead letters mark the kill's moment", i)
                             .isPositive();
+                    // the dead-letter topic's end offset: records and transaction markers, so the moment is the job's
+                    // progress through the chunk's bad records, counted loosely (a seeded point, not an exact one)
                     int written = 1 + moments.nextInt(bad);
                     KAFKA.awaitEndOffset(run.dlq, deadLettersBefore + written, TIMEOUT);
-                    moment = written + " more dead-letter records written";
+                    moment = "the dead-letter topic's end offset " + written + " past the chunk's start";
                 }
                 long restartedBefore = lastRestart(job);
                 long killedAt = System.nanoTime();

@@ -168,6 +168,16 @@ public final class FlinkRestClient {
                 + " did not reach the expected value within " + timeout + "; last value " + value);
     }
 
+    /** The parallelism of the vertex whose name contains {@code operatorName}; 0 while the job has no vertices yet. */
+    public int parallelism(String jobId, String operatorName) {
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            if (vertex.path("name").asText().contains(operatorName)) {
+                return vertex.path("parallelism").asInt();
+            }
+        }
+        return 0;
+    }
+
     /** The id of the vertex whose name contains {@code operatorName}; null while the job has no vertices yet. */
     public String vertexId(String jobId, String operatorName) {
         List<String> names = new ArrayList<>();

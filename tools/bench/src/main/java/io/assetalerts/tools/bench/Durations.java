@@ -1,15 +1,18 @@
 package io.assetalerts.tools.bench;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import picocli.CommandLine.ITypeConverter;
 
-/** Durations as people write them on a command line: {@code 500ms}, {@code 90}, {@code 90s}, {@code 2min}, {@code 1h}. */
+/**
+ * The bench's duration flags: Flink's notation ({@code 500ms}, {@code 90s}, {@code 2min}, {@code 1h}, as the jobs
+ * read theirs, {@link io.assetalerts.contracts.codec.Durations}), except that a bare number is seconds here, as the
+ * scripts write their timeouts.
+ */
 final class Durations implements ITypeConverter<Duration> {
 
-    private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s|sec|secs|m|min|mins|h)?");
+    private static final Pattern SECONDS = Pattern.compile("\\d+");
 
     @Override
     public Duration convert(String value) {
@@ -17,17 +20,15 @@ final class Durations implements ITypeConverter<Duration> {
     }
 
     static Duration parse(String value) {
-        Matcher m = FORMAT.matcher(value.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration like 500ms, 90s, 2min or 1h, got '" + value + "'");
+        String text = value.trim();
+        if (SECONDS.matcher(text).matches()) {
+            return Duration.ofSeconds(Long.parseLong(text));
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m", "min", "mins" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        try {
+            return io.assetalerts.contracts.codec.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected a duration like 500ms, 90s, 2min or 1h, got '" + value + "'",
+                    e);
+        }
     }
 }

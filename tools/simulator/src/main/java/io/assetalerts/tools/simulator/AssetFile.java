@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,8 +30,10 @@ import io.assetalerts.schemas.AssetRegistered;
  * jobs' own decoder, so a row that passes here is one the jobs accept. Two formats:
  * <ul>
  *   <li>CSV with the header {@code assetId,assetType,location[,timestamp]} (columns in any order), read with
- *       Jackson's CSV parser. Quoted fields may hold commas; a field cannot span lines. An empty cell is a missing value. Values are taken as
- *       written: leading or trailing whitespace is an error, not trimmed.</li>
+ *       Jackson's CSV parser. Quoted fields may hold commas; a field cannot span lines, and a carriage return
+ *       inside a line is an error (the row would end there). An empty cell is a missing value. Values are taken
+ *       as written: leading or trailing whitespace in a value is an error, not trimmed; spaces between a closing
+ *       quote and the next comma are outside the value, and Jackson skips them.</li>
  *   <li>JSON lines: one AssetRegistered object per line, where {@code eventType} and {@code eventId} may be left
  *       out.</li>
  * </ul>
@@ -93,7 +96,7 @@ final class AssetFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One line into its fields, no header: the file is split into lines first, so a field cannot span lines. */
     private static final ObjectReader CSV_LINE = new CsvMapper().readerFor(String[].class)
-            .with(CsvSchema.emptySchema());
+            .with(CsvSchema.emptySchema()).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Instant defaultTimestamp;
 
@@ -249,7 +252,8 @@ final class AssetFile {
      * Splits one CSV line with Jackson's CSV parser (RFC 4180 quoting: {@code "a, b"}, {@code ""} for a quote inside
      * quotes; as there, a quote inside an unquoted field is an ordinary character). Values are not trimmed.
      *
-     * @throws IllegalArgumentException when the line is not CSV (text after a closing quote, a quote left open)
+     * @throws IllegalArgumentException when the line is not one CSV row (text after a closing quote, a quote left
+     *     open, a carriage return that would start another row)
      */
     static List<String> splitCsv(String line) {
         try {

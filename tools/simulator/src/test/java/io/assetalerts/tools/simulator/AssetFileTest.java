@@ -134,6 +134,10 @@ class AssetFileTest {
                 .hasMessageContaining("separator");
         assertThatThrownBy(() -> AssetFile.splitCsv("a,\"b")).hasMessageContaining("is not CSV")
                 .hasMessageContaining("closing quote");
+        assertThatThrownBy(() -> AssetFile.splitCsv("a,b\rc,d")).as("a carriage return would end the row there")
+                .hasMessageContaining("is not CSV");
+        assertThat(AssetFile.splitCsv("\"T1\" ,TURBINE")).as("spaces after a closing quote are outside the value")
+                .containsExactly("T1", "TURBINE");
     }
 
     @Test
