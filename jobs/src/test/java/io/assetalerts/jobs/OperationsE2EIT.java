@@ -92,9 +92,9 @@ class OperationsE2EIT {
         String v1 = rest.runJar(jar, args(t, null), 1, null);
         rest.awaitRunning(v1, TIMEOUT);
         note("v1 upload-to-RUNNING (all vertices): %d ms", millisSince(uploadStart));
-        // the readings once v1 (parallelism 1) knows the three assets: a reading the watermark passes before its registration is
-        // held until its asset's next tick, and TURBINE-1 has none in v1
-        rest.awaitMetric(v1, JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, "sum", known -> known >= 3, METRICS_TIMEOUT);
+        // the readings once v1 knows the three assets: a reading the watermark passes before its registration is held
+        // until its asset's next tick, and TURBINE-1 has none in v1
+        rest.awaitGauge(v1, JOIN, OrderingMetrics.METRIC_ASSETS_KNOWN, 3, METRICS_TIMEOUT);
         produceInOrder(t, List.of(
                 reading(t, "TURBINE-1", "t1-a", 1, 105), reading(t, "TURBINE-1", "t1-b", 2, 106),
                 reading(t, "PUMP-1", "p1-a", 3, 85),

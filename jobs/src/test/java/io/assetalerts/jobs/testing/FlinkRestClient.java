@@ -168,24 +168,32 @@ public final class FlinkRestClient {
                 + " did not reach the expected value within " + timeout + "; last value " + value);
     }
 
-    /** The parallelism of the vertex whose name contains {@code operatorName}; 0 while the job has no vertices yet. */
-    public int parallelism(String jobId, String operatorName) {
-        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            if (vertex.path("name").asText().contains(operatorName)) {
-                return vertex.path("parallelism").asInt();
-            }
-        }
-        return 0;
+    /**
+     * Waits until every subtask of {@code operatorName} reports the gauge {@code metric} at {@code each} (a gauge no
+     * subtask can exceed, such as {@code assetsKnown} with {@code each} the number of registrations): the sum over
+     * the subtasks reaches parallelism x {@code each}. A minimum would not do, because the REST API leaves out
+     * subtasks that have not reported yet.
+     */
+    public void awaitGauge(String jobId, String operatorName, String metric, double each, Duration timeout) {
+        awaitMetric(jobId, operatorName, metric, "sum", sum -> {
+            JsonNode vertex = vertex(jobId, operatorName);
+            return vertex != null && sum >= vertex.path("parallelism").asInt() * each;
+        }, timeout);
     }
 
     /** The id of the vertex whose name contains {@code operatorName}; null while the job has no vertices yet. */
     public String vertexId(String jobId, String operatorName) {
+        JsonNode vertex = vertex(jobId, operatorName);
+        return vertex == null ? null : vertex.path("id").asText();
+    }
+
+    private JsonNode vertex(String jobId, String operatorName) {
         List<String> names = new ArrayList<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             String name = vertex.path("name").asText();
             names.add(name);
             if (name.contains(operatorName)) {
-                return vertex.path("id").asText();
+                return vertex;
             }
         }
         if (names.isEmpty()) {

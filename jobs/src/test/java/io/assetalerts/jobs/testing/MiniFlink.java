@@ -50,20 +50,13 @@ public final class MiniFlink implements BeforeAllCallback, AfterAllCallback, Bef
     }
 
     /**
-     * Waits until every subtask of {@code operator} of {@code job} reports the gauge {@code metric} at {@code each}
-     * (a gauge no subtask can exceed, such as {@code assetsKnown} with {@code each} the number of registrations): the
-     * sum over the subtasks reaches parallelism x {@code each}. A minimum would not do, because the REST API leaves
-     * out subtasks that have not reported yet. A test that must write readings only once the alert job knows their
-     * assets waits for the evaluator's {@code assetsKnown}: a reading the watermark passes before its registration is
-     * held until its asset's next event-time tick (SPEC 4.2), and a test's last reading has none after it.
+     * {@link FlinkRestClient#awaitGauge} for {@code job}: every subtask of {@code operator} reports {@code metric} at
+     * {@code each}. A test that must write readings only once the alert job knows their assets waits for the
+     * evaluator's {@code assetsKnown}: a reading the watermark passes before its registration is held until its
+     * asset's next event-time tick (SPEC 4.2), and a test's last reading has none after it.
      */
     public void awaitGauge(JobClient job, String operator, String metric, double each, Duration timeout) {
-        FlinkRestClient rest = rest();
-        String id = job.getJobID().toString();
-        rest.awaitMetric(id, operator, metric, "sum", sum -> {
-            int parallelism = rest.parallelism(id, operator);
-            return parallelism > 0 && sum >= parallelism * each;
-        }, timeout);
+        rest().awaitGauge(job.getJobID().toString(), operator, metric, each, timeout);
     }
 
     /** Cancels {@code job} after the test unless it has ended by then; returns it. */

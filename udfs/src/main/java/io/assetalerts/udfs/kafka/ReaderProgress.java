@@ -5,11 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,15 +49,22 @@ final class ReaderProgress implements AutoCloseable {
     private final ScheduledExecutorService checker;
     private volatile long wantedAtNanos = Long.MIN_VALUE;
     private volatile long checks;
-    /** Counts assignments: a verdict reached over fewer splits than the subtask now reads says nothing of the rest. */
-    private final AtomicLong assignments = new AtomicLong();
     /** Splits ready to go idle, by their watermark; and when the last one did (see {@link #mayGoIdle}). */
     private final Map<Object, Long> readyToIdle = new java.util.IdentityHashMap<>();
     private long lastIdleAtNanos = Long.MIN_VALUE;
-    private volatile Verdict verdict = new Verdict(false, Long.MIN_VALUE, "not checked yet");
+    private volatile Verdict verdict = new Verdict(false, Long.MIN_VALUE, "not checked yet", Set.of());
     private KafkaConsumer<byte[], byte[]> consumer; // checker thread only
 
-    private record Verdict(boolean caughtUp, long atNanos, String why) {
+    /** What a check found over the splits it saw ({@code covers}); it says nothing of a split assigned after. */
+    private record Verdict(boolean caughtUp, long atNanos, String why, Set<TopicPartition> covers) {
+
+        static Verdict notCaughtUp(String why) {
+            return new Verdict(false, System.nanoTime(), why, Set.of());
+        }
+
+        static Verdict caughtUp(String why, Set<TopicPartition> covers) {
+            return new Verdict(true, System.nanoTime(), why, Set.copyOf(covers));
+        }
     }
 
     private ReaderProgress(Map<String, String> key, Properties consumerProperties, Duration checkEvery,
@@ -92,11 +99,8 @@ final class ReaderProgress implements AutoCloseable {
     }
 
     /** A split this subtask now reads, from {@code offset} (negative: the connector resolves it; from the start). */
-    synchronized void assigned(TopicPartition split, long offset) {
+    void assigned(TopicPartition split, long offset) {
         nextOffsets.merge(split, offset, Math::max);
-        assignments.incrementAndGet();
-        // a new split has its backlog ahead of it until a check has seen it, whatever the last check said
-        verdict = new Verdict(false, System.nanoTime(), split + " assigned since the last check");
     }
 
     /** A record this subtask emitted. */
@@ -106,37 +110,33 @@ final class ReaderProgress implements AutoCloseable {
 
     /**
      * Whether this subtask had read everything committed to each of its splits when last checked (within two check
-     * intervals); asking is what keeps the checks running.
+     * intervals), by a check that saw all of them: a split assigned since (or during the check) has its backlog
+     * ahead of it until a check has seen it. Asking is what keeps the checks running.
      */
     boolean caughtUp() {
         long now = System.nanoTime();
         wantedAtNanos = now;
         Verdict v = verdict;
-        return v.caughtUp() && now - v.atNanos() <= 2 * checkEveryNanos;
+        return v.caughtUp() && now - v.atNanos() <= 2 * checkEveryNanos
+                && v.covers().containsAll(nextOffsets.keySet());
     }
 
     private void checkIfWanted() {
         if (System.nanoTime() - wantedAtNanos > 2 * checkEveryNanos) {
             return;
         }
-        long assignedBefore = assignments.get();
         Verdict next;
         try {
             next = check();
         } catch (Exception e) {
-            next = new Verdict(false, System.nanoTime(), "Kafka did not answer: " + e);
+            next = Verdict.notCaughtUp("Kafka did not answer: " + e);
             closeConsumer();
         }
-        synchronized (this) {
-            if (next.caughtUp() && assignments.get() != assignedBefore) {
-                next = new Verdict(false, System.nanoTime(), "a split was assigned during the check");
-            }
-            if (next.caughtUp() != verdict.caughtUp()) {
-                LOG.info("Source subtask {}: {}", key.getOrDefault("<subtask_index>", "?"),
-                        next.caughtUp() ? "caught up with Kafka, quiet splits may go idle" : next.why());
-            }
-            verdict = next;
+        if (next.caughtUp() != verdict.caughtUp()) {
+            LOG.info("Source subtask {}: {}", key.getOrDefault("<subtask_index>", "?"),
+                    next.caughtUp() ? "caught up with Kafka, quiet splits may go idle" : next.why());
         }
+        verdict = next;
         checks++;
     }
 
@@ -176,7 +176,7 @@ final class ReaderProgress implements AutoCloseable {
     private Verdict check() {
         Map<TopicPartition, Long> next = new HashMap<>(nextOffsets);
         if (next.isEmpty()) {
-            return new Verdict(true, System.nanoTime(), "no splits");
+            return Verdict.caughtUp("no splits", Set.of());
         }
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -190,7 +190,7 @@ final class ReaderProgress implements AutoCloseable {
         List<TopicPartition> behind = next.keySet().stream()
                 .filter(tp -> next.get(tp) < ends.getOrDefault(tp, Long.MAX_VALUE)).toList();
         if (behind.isEmpty()) {
-            return new Verdict(true, System.nanoTime(), "caught up");
+            return Verdict.caughtUp("caught up", next.keySet());
         }
         // between the next offset and the end there may be only transaction markers or aborted records
         consumer.assign(behind);
@@ -198,18 +198,18 @@ final class ReaderProgress implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(FETCH_TIMEOUT);
         if (!records.isEmpty()) {
             TopicPartition tp = records.partitions().iterator().next();
-            return new Verdict(false, System.nanoTime(), tp + " has records after offset " + next.get(tp)
+            return Verdict.notCaughtUp(tp + " has records after offset " + next.get(tp)
                     + " still to read");
         }
         for (TopicPartition tp : behind) {
             long position = consumer.position(tp, KAFKA_TIMEOUT);
             if (position < ends.get(tp)) {
-                return new Verdict(false, System.nanoTime(), tp + " is read up to offset " + position + " of "
+                return Verdict.notCaughtUp(tp + " is read up to offset " + position + " of "
                         + ends.get(tp));
             }
         }
         // stamped when the answer is complete: a fetch that waited its whole timeout must not make it stale at once
-        return new Verdict(true, System.nanoTime(), "caught up");
+        return Verdict.caughtUp("caught up", next.keySet());
     }
 
     /** The consumer settings of the check: the source's, without a group, read_committed, small fetches. */

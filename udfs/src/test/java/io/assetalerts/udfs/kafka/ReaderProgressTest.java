@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The caught-up verdict covers the splits it was reached over, no more. A subtask that had no split when it was last
  * checked was caught up; a split assigned after that has its backlog still ahead, and letting it go idle on the old
  * verdict would let event time pass records it has not read (under load, a split's first fetch can take longer than
- * the idleness timeout). No broker is needed: the verdict must be withdrawn before any check of the new split runs.
+ * the idleness timeout). No broker is needed: the old verdict must not count for the new split before any check of it
+ * has run.
  */
 class ReaderProgressTest {
 
