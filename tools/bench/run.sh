@@ -88,6 +88,7 @@ SOAK_RATE=1000
 SOAK_ASSETS=1000
 SOAK_JOB_FLAGS="--dedupe-ttl 10min"
 OUT_GIVEN=false
+CONF_LINES=()
 
 usage() {
   cat <<EOF
@@ -120,6 +121,8 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --out DIR             where results.json, results.md and chart.png go (default docs/benchmarks)
   --seed N              seed of the fill (default $SEED)
   --note TEXT           a line for the top of results.md (e.g. where and how it was measured)
+  --conf 'KEY: VALUE'   one more line for the cluster's config.yaml (repeatable), e.g. for an A/B run of a RocksDB
+                        option: --conf 'state.backend.rocksdb.timer-service.cache-size: 1024'; listed in the report
   --no-build            never run Maven; fail if a jar is missing
   --soak D              run the soak instead (see the top of this script): D of steady load, e.g. 30min; writes
                         soak.json, soak.md and soak.png to docs/benchmarks/soak/ (or --out DIR)
@@ -168,6 +171,7 @@ while (($#)); do
     --soak-job-flags) SOAK_JOB_FLAGS=$2 ;;
     --seed) [[ $2 =~ ^[0-9]+$ ]] || usage_error "--seed needs a number"; SEED=$2 ;;
     --note) NOTE=$2 ;;
+    --conf) [[ $2 =~ ^[a-z0-9.-]+:\ .+$ ]] || usage_error "--conf needs 'key: value', got '$2'"; CONF_LINES+=("$2") ;;
     *) usage_error "unknown flag $1" ;;
   esac
   shift 2
@@ -258,6 +262,9 @@ cat >> "$WORK/flink-conf/config.yaml" <<'EOF'
 # --- added by tools/bench/run.sh: metrics over REST at most 1 s old (default 10 s) ---
 metrics.fetcher.update-interval: 1000
 EOF
+if ((${#CONF_LINES[@]})); then
+  { echo "# --- added by tools/bench/run.sh --conf ---"; printf '%s\n' "${CONF_LINES[@]}"; } >> "$WORK/flink-conf/config.yaml"
+fi
 if [[ -n $SOAK ]]; then
   cat >> "$WORK/flink-conf/config.yaml" <<'EOF'
 # --- the soak: RocksDB's estimated keys and live data per state, as operator metrics ---
@@ -501,6 +508,7 @@ fi
 settings=(--setting "readings=$READINGS" --setting "assets=$ASSETS" --setting "jar=$(basename "$JAR")"
           --setting "label=$LABEL" --setting "seed=$SEED" --setting "parallelism=$PARALLELISM" --setting "slots=$SLOTS")
 $SKIP_SCALE || settings+=(--setting "scaleAssets=$SCALE_ASSETS")
+for line in "${CONF_LINES[@]}"; do settings+=(--setting "${line%%: *}=${line#*: }"); done
 $SKIP_LATENCY || settings+=(--setting "latencyRate=$LATENCY_RATE" --setting "latencyDuration=$LATENCY_DURATION")
 bench report --work-dir "$RESULTS" --out "$OUT" --commit "$COMMIT" "${settings[@]}" ${NOTE:+--note "$NOTE"} \
   | sed 's/^/  /'

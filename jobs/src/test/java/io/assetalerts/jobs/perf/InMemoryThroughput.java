@@ -1,6 +1,9 @@
 package io.assetalerts.jobs.perf;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import io.assetalerts.jobs.AlertJob;
@@ -11,6 +14,7 @@ import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.config.AlertJobConfig;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,7 +23,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * A profiling aid, not a test: the alert job's pipeline ({@link AlertJob#buildPipeline}) on a local environment
  * with generated in-memory sources and discarding sinks, RocksDB and checkpoints on, so the operators' cost can be
- * measured without Kafka. {@code java -cp ... InMemoryThroughput READINGS ASSETS PARALLELISM}.
+ * measured without Kafka. {@code java -cp ... InMemoryThroughput READINGS ASSETS PARALLELISM [KEY=VALUE ...]}: each
+ * KEY=VALUE is one more Flink option for the run (an A/B of a RocksDB option, say).
  */
 public final class InMemoryThroughput {
 
@@ -30,8 +35,15 @@ public final class InMemoryThroughput {
         int assets = Integer.parseInt(args[1]);
         int parallelism = Integer.parseInt(args[2]);
         AlertJobConfig config = AlertJobConfig.fromArgs("--bootstrap-servers", "unused:9092",
-                "--parallelism", Integer.toString(parallelism), "--checkpoint-interval", "10s");
+                "--parallelism", Integer.toString(parallelism), "--checkpoint-interval", "10s",
+                "--out-of-orderness", System.getProperty("outOfOrderness", "5s"));
         StreamExecutionEnvironment env = JobEnvironment.create(config.job());
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (String option : Arrays.asList(args).subList(3, args.length)) {
+            String[] kv = option.split("=", 2);
+            extra.put(kv[0], kv[1]);
+        }
+        env.configure(Configuration.fromMap(extra));
         DataGeneratorSource<Inbound> registrations = new DataGeneratorSource<>(i -> Inbound.newBuilder()
                 .setAsset(AssetRegistered.newBuilder().setEventId("reg-" + i).setAssetId("A-" + i)
                         .setAssetType(i % 3 == 0 ? "PUMP" : "TURBINE").setLocation("Plant-" + (i % 7))
@@ -49,8 +61,8 @@ public final class InMemoryThroughput {
         long start = System.nanoTime();
         env.execute("in-memory throughput");
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("[throughput] %d readings, %d assets, p=%d: %.1f s, %.0f readings/s%n", readings, assets,
-                parallelism, seconds, readings / seconds);
+        System.out.printf("[throughput] %d readings, %d assets, p=%d %s: %.1f s, %.0f readings/s%n", readings, assets,
+                parallelism, extra, seconds, readings / seconds);
     }
 
     /**
