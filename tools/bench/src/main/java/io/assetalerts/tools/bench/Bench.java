@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             SoakReportCommand.class,
             ProfileSummaryCommand.class,
             ReportCommand.class,
+            RegistryHeapCommand.class,
         })
 public final class Bench implements Runnable {
 
