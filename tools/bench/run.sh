@@ -309,11 +309,18 @@ cancel() { bench cancel --rest "$REST" --job "$1" >>"$LOGS/cancel.log" 2>&1 || e
 
 alert_job_flags() {   # $1 = prefix of the topics ('' = the defaults), $2 = id of the run; then extra flags
   local prefix=$1 id=$2; shift 2
+  local rules=(--rules-topic "${prefix}alert.rules")
+  $RULES_TOPIC_KNOWN || rules=()
   echo --bootstrap-servers "$BOOTSTRAP" --parallelism "$PARALLELISM" --starting-offsets earliest \
     --asset-topic "${prefix}asset.events" --telemetry-topic "${prefix}telemetry.events" \
     --alert-topic "${prefix}alert.events" --dlq-topic "${prefix}alert-job.dlq" \
-    --rules-topic "${prefix}alert.rules" --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
+    "${rules[@]}" --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
 }
+# a release from before live rules (issue 12) has no rules topic and rejects the flag: --jar of the first release
+RULES_TOPIC_KNOWN=true
+if $JAR_GIVEN && ! unzip -l "$JAR" 2>/dev/null | grep -q 'io/assetalerts/udfs/kafka/RulesTopic.class'; then
+  RULES_TOPIC_KNOWN=false
+fi
 
 topics() {   # $1 = prefix of the topics
   bench topics --bootstrap-servers "$BOOTSTRAP" --topic "${1}asset.events:1:compact" \
