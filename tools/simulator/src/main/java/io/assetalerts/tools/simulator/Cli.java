@@ -2,17 +2,40 @@ package io.assetalerts.tools.simulator;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-import io.assetalerts.udfs.config.InvalidFlagException;
+import io.assetalerts.contracts.codec.Durations;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * How the tools start and end: UTF-8 output whatever the locale, {@code --help}, exit code 0 when done, 1 when
  * something failed (one line on stderr, no stack trace), 2 on a wrong flag (the flag's one-line message).
  * Ctrl-C or SIGTERM asks the running tool to stop and waits for it to finish cleanly (flush, close).
+ *
+ * <p>Every tool declares its flags once, as a picocli {@code @Command}: {@link #parse} reads them and {@code --help}
+ * prints them from the same declaration. Two flags are the same for every tool and read here: {@code --kafka.<property>
+ * VALUE} (passed to the Kafka clients) and {@code --config FILE} (a properties file with the same keys as the flags,
+ * with or without the leading {@code --}; a flag on the command line wins).
  */
 final class Cli {
 
@@ -64,12 +87,184 @@ final class Cli {
     private Cli() {
     }
 
-    static void main(String name, String usage, String[] args, Tool tool) {
+    /** A flag that is missing, unknown or has a bad value: one line that starts with the flag's name. */
+    static final class BadFlag extends IllegalArgumentException {
+        BadFlag(String flag, String problem) {
+            super("--" + flag + ": " + problem);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // the message says everything
+        }
+    }
+
+    /** What {@link #parse} read: picocli's result (for subcommands) and the {@code --kafka.*} properties. */
+    record Parsed(CommandLine.ParseResult result, Properties kafka) {
+    }
+
+    static final String KAFKA_PREFIX = "--kafka.";
+    static final String CONFIG = "--config";
+    /**
+     * Reads {@code args} into {@code command}'s {@code @Option} and {@code @Parameters} fields: defaults from
+     * {@code --config FILE}, {@code --kafka.*} taken aside. A wrong flag is a {@link BadFlag}.
+     */
+    static Parsed parse(Object command, String... args) {
+        List<String> rest = new ArrayList<>();
+        Properties kafka = new Properties();
+        String configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith(KAFKA_PREFIX) && !arg.equals(CONFIG) && !arg.startsWith(CONFIG + "=")) {
+                rest.add(arg);
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String name = eq > 0 ? arg.substring(0, eq) : arg;
+            String value;
+            if (eq > 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new BadFlag(name.substring(2), "needs a value");
+            }
+            if (name.equals(CONFIG)) {
+                configFile = value;
+            } else if (name.length() == KAFKA_PREFIX.length()) {
+                throw new BadFlag("kafka.", "needs a property name, e.g. --kafka.security.protocol SSL");
+            } else {
+                kafka.setProperty(name.substring(KAFKA_PREFIX.length()), value);
+            }
+        }
+        CommandLine line = commandLine(command);
+        if (configFile != null) {
+            String file = configFile;
+            Map<String, String> config = readConfig(file);
+            Set<String> known = new TreeSet<>();
+            optionNames(line, known);
+            config.forEach((key, value) -> {
+                if (key.startsWith("kafka.")) {
+                    kafka.putIfAbsent(key.substring("kafka.".length()), value);
+                } else if (!known.contains(key)) {
+                    throw new BadFlag(key, "unknown flag (in " + file + ")");
+                }
+            });
+            line.setDefaultValueProvider(spec -> spec instanceof OptionSpec option
+                    ? config.getOrDefault(option.longestName().substring(2), option.defaultValue()) : null);
+        }
+        try {
+            return new Parsed(line.parseArgs(rest.toArray(String[]::new)), kafka);
+        } catch (ParameterException e) {
+            throw badFlag(e);
+        }
+    }
+
+    /** The flags of {@code command} (and of the subcommand {@code args} name, if any), as {@code --help} shows them. */
+    static String usage(Object command, String... args) {
+        CommandLine line = commandLine(command);
+        for (String arg : args) {
+            CommandLine sub = line.getSubcommands().get(arg);
+            if (sub != null) {
+                line = sub;
+                break;
+            }
+        }
+        java.io.StringWriter text = new java.io.StringWriter();
+        line.usage(new PrintWriter(text), CommandLine.Help.Ansi.OFF);
+        return text.toString();
+    }
+
+    private static void optionNames(CommandLine line, Set<String> names) {
+        line.getCommandSpec().options().forEach(o -> names.add(o.longestName().substring(2)));
+        line.getSubcommands().values().forEach(sub -> optionNames(sub, names));
+    }
+
+    private static CommandLine commandLine(Object command) {
+        CommandLine line = new CommandLine(command)
+                .setExpandAtFiles(false)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUsageHelpWidth(118);
+        describeCommonFlags(line);
+        return line;
+    }
+
+    /** The two flags {@link #parse} reads itself, in the help of every command that takes flags. */
+    private static void describeCommonFlags(CommandLine line) {
+        if (!line.getSubcommands().isEmpty()) {
+            line.getSubcommands().values().forEach(Cli::describeCommonFlags);
+            return;
+        }
+        line.getCommandSpec()
+                .addOption(OptionSpec.builder(KAFKA_PREFIX + "<property>").arity("1").type(String.class).paramLabel("VALUE")
+                        .description("passed to the Kafka clients (e.g. security settings); repeatable").build())
+                .addOption(OptionSpec.builder(CONFIG).arity("1").type(String.class).paramLabel("FILE")
+                        .description("a properties file of these flags (keys with or without --); flags win").build());
+    }
+
+    private static Map<String, String> readConfig(String file) {
+        Properties props = new Properties();
+        try (var reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new BadFlag("config", "cannot read '" + file + "': " + e.getMessage());
+        }
+        Map<String, String> config = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> config.put(k.startsWith("--") ? k.substring(2) : k,
+                props.getProperty(k).trim()));
+        return config;
+    }
+
+    /** picocli's complaint as a one-line {@link BadFlag} that starts with the flag's name. */
+    static BadFlag badFlag(ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            return first.startsWith("-") ? new BadFlag(first.replaceFirst("^-+", "").replaceFirst("=.*", ""),
+                    "unknown flag") : new BadFlag("help", "unexpected argument '" + first + "'");
+        }
+        if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
+            ArgSpec spec = missing.getMissing().get(0);
+            if (spec instanceof OptionSpec option) {
+                return new BadFlag(option.longestName().substring(2),
+                        e.getMessage().startsWith("Missing required option") ? "is required" : "needs a value");
+            }
+            return new BadFlag("help", "needs " + ((PositionalParamSpec) spec).paramLabel());
+        }
+        String message = e.getMessage();
+        int reason = message.indexOf("': ");
+        if (e.getArgSpec() instanceof OptionSpec option) {
+            return new BadFlag(option.longestName().substring(2), reason > 0 ? message.substring(reason + 3) : message);
+        }
+        return new BadFlag("help", message);
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 5 min}: Flink's notation, as the jobs read their durations. */
+    static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(
+                        "expected a duration like 500ms, 10s or 5 min, got '" + value + "'");
+            }
+        }
+    }
+
+    /** Fails with the flag's name unless {@code duration} is more than zero. */
+    static Duration positive(String flag, Duration duration) {
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new BadFlag(flag, "must be greater than zero");
+        }
+        return duration;
+    }
+
+    static void main(String name, Supplier<Object> command, String[] args, Tool tool) {
         PrintStream out = utf8(FileDescriptor.out);
         PrintStream err = utf8(FileDescriptor.err);
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
-                out.print(usage);
+                out.print(usage(command.get(), args));
                 out.flush();
                 System.exit(OK);
             }
@@ -94,7 +289,7 @@ final class Cli {
     static int run(String name, String[] args, Tool tool, PrintStream out, PrintStream err, Stop stop) {
         try {
             return tool.run(args, out, err, stop);
-        } catch (InvalidFlagException e) {
+        } catch (BadFlag e) {
             err.println(name + ": " + e.getMessage() + " (--help lists the flags)");
             return USAGE;
         } catch (Exception e) {

@@ -10,8 +10,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.assetalerts.udfs.config.Flags;
-import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,6 +17,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Creates the system's topics (SPEC 2) if they do not exist yet: {@code asset.events} and {@code alert.rules}
@@ -40,30 +40,41 @@ public final class CreateTopics {
      */
     static final String MIN_COMPACTION_LAG_MS = Long.toString(java.time.Duration.ofDays(7).toMillis());
 
-    static final String USAGE = """
-            usage: create-topics --bootstrap-servers HOST:PORT [flags]
-              --topics LIST               NAME:PARTITIONS[:compact],... (default %s)
-              --replication-factor 1
-              --timeout 30s
-              --kafka.<property> VALUE    passed to the Kafka admin client
-            """.formatted(DEFAULT_TOPICS);
+    @Command(name = NAME, sortOptions = false, showDefaultValues = true,
+            customSynopsis = "create-topics --bootstrap-servers HOST:PORT [flags]",
+            description = "Creates the system's topics that do not exist yet; existing ones are reported, not changed.")
+    static final class Flags {
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+                description = "the Kafka cluster")
+        String bootstrapServers;
+
+        @Option(names = "--topics", paramLabel = "LIST", defaultValue = DEFAULT_TOPICS,
+                description = "NAME:PARTITIONS[:compact],...")
+        String topics;
+
+        @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1")
+        int replicationFactor;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Cli.DurationFlag.class)
+        Duration timeout;
+    }
 
     private CreateTopics() {
     }
 
     public static void main(String[] args) {
-        Cli.main(NAME, USAGE, args, CreateTopics::run);
+        Cli.main(NAME, Flags::new, args, CreateTopics::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
-        Flags flags = Flags.parse(args);
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        String list = flags.string("topics", DEFAULT_TOPICS);
-        int replication = flags.positiveInt("replication-factor", 1);
-        Duration timeout = flags.positiveDuration("timeout", Duration.ofSeconds(30));
-        flags.rejectUnknown();
-        List<NewTopic> topics = parse(list, (short) replication);
+        Flags flags = new Flags();
+        Properties kafka = Cli.parse(flags, args).kafka();
+        String bootstrap = flags.bootstrapServers;
+        if (flags.replicationFactor < 1) {
+            throw new Cli.BadFlag("replication-factor", "expected a positive integer, got " + flags.replicationFactor);
+        }
+        Duration timeout = Cli.positive("timeout", flags.timeout);
+        List<NewTopic> topics = parse(flags.topics, (short) flags.replicationFactor);
 
         try (Admin admin = KafkaClients.admin(bootstrap, kafka)) {
             CreateTopicsResult result = admin.createTopics(topics);
@@ -148,7 +159,7 @@ public final class CreateTopics {
                 }
                 topics.add(topic);
             } catch (IllegalArgumentException e) {
-                throw new InvalidFlagException("topics", "expected NAME:PARTITIONS[:compact], got '" + item + "'");
+                throw new Cli.BadFlag("topics", "expected NAME:PARTITIONS[:compact], got '" + item + "'");
             }
         }
         return topics;

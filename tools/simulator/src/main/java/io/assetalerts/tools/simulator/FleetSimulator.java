@@ -43,7 +43,7 @@ public final class FleetSimulator {
     }
 
     public static void main(String[] args) {
-        Cli.main(NAME, SimulatorConfig.USAGE, args, FleetSimulator::run);
+        Cli.main(NAME, SimulatorConfig.Flags::new, args, FleetSimulator::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
@@ -167,7 +167,7 @@ public final class FleetSimulator {
         Asset asset = config.generator().fleet().stream()
                 .filter(a -> a.assetId().equals(incident.assetId())).findFirst().orElseThrow();
         String what = incident.kind() == Incident.Kind.SILENT
-                ? "no readings for " + org.apache.flink.util.TimeUtils.formatWithHighestUnit(Incident.SILENT_LENGTH)
+                ? "no readings for " + Incident.format(Incident.SILENT_LENGTH)
                 : String.format(Locale.ROOT, "reading %.1f°C", reading.temperature());
         err.printf(Locale.ROOT, "%s: incident %s on %s (%s @ %s) from %s event time, %s%n", NAME,
                 incident.kind().name().toLowerCase(Locale.ROOT), asset.assetId(), asset.assetType(),

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.apache.flink.util.TimeUtils;
+import io.assetalerts.contracts.codec.Durations;
 
 /**
  * An overheat the simulator injects into one asset's telemetry, starting {@code offset} of event time after
@@ -56,7 +56,7 @@ public record Incident(String assetId, Kind kind, Duration offset) {
         }
         Duration offset;
         try {
-            offset = TimeUtils.parseDuration(parts[2].trim());
+            offset = Durations.parse(parts[2].trim());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("incident offset must be a duration like 30s or 2 min, got '"
                     + parts[2] + "'");
@@ -69,6 +69,19 @@ public record Incident(String assetId, Kind kind, Duration offset) {
 
     @Override
     public String toString() {
-        return assetId + ":" + kind.name().toLowerCase(Locale.ROOT) + ":" + TimeUtils.formatWithHighestUnit(offset);
+        return assetId + ":" + kind.name().toLowerCase(Locale.ROOT) + ":" + format(offset);
+    }
+
+    /** In the largest unit that holds the offset whole, as {@code --incident} reads it: {@code 90 s}, {@code 2 min}. */
+    static String format(Duration offset) {
+        long millis = offset.toMillis();
+        String[] labels = {"d", "h", "min", "s"};
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        for (int i = 0; i < labels.length; i++) {
+            if (millis != 0 && millis % sizes[i] == 0) {
+                return millis / sizes[i] + " " + labels[i];
+            }
+        }
+        return millis + " ms";
     }
 }

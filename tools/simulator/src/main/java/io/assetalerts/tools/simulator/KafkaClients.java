@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
-import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -90,7 +89,7 @@ final class KafkaClients {
                 return;
             }
         }
-        throw new InvalidFlagException("kafka." + key, "the tools always use " + key + "=" + allowed[0]
+        throw new Cli.BadFlag("kafka." + key, "the tools always use " + key + "=" + allowed[0]
                 + ", got '" + value + "'");
     }
 }

@@ -12,10 +12,10 @@ import java.util.Properties;
 
 import io.assetalerts.tools.simulator.AssetFile.Row;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.config.Flags;
-import io.assetalerts.udfs.config.InvalidFlagException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Publishes asset registrations from a CSV or JSON-lines file (see {@link AssetFile}) to {@code asset.events},
@@ -29,40 +29,52 @@ public final class RegisterAssets {
     private static final String NAME = "register-assets";
     private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(60);
 
-    static final String USAGE = """
-            usage: register-assets --bootstrap-servers HOST:PORT --file assets.csv|assets.jsonl [flags]
-              --format csv|jsonl          default from the file name (.csv; .jsonl, .ndjson, .json)
-              --timestamp now             registration time of rows without one (ISO-8601)
-              --asset-topic asset.events
-              --kafka.<property> VALUE    passed to the Kafka producer
-            CSV header: assetId,assetType,location[,timestamp]. JSON lines: AssetRegistered objects, eventId and
-            eventType optional (a missing eventId is the name-based UUID of assetId and timestamp).
-            """;
+    @Command(name = NAME, sortOptions = false, showDefaultValues = true,
+            customSynopsis = "register-assets --bootstrap-servers HOST:PORT --file assets.csv|assets.jsonl [flags]",
+            description = "Publishes the registrations of a file to the asset topic; bad rows are listed, not sent.",
+            footer = {"CSV header: assetId,assetType,location[,timestamp]. JSON lines: AssetRegistered objects, eventId"
+                    + " and eventType optional (a missing eventId is the name-based UUID of assetId and timestamp)."})
+    static final class Flags {
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+                description = "the Kafka cluster")
+        String bootstrapServers;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the assets to register")
+        Path file;
+
+        @Option(names = "--format", paramLabel = "csv|jsonl",
+                description = "default from the file name (.csv; .jsonl, .ndjson, .json)")
+        AssetFile.Format format;
+
+        @Option(names = "--timestamp", paramLabel = "ISO-8601", defaultValue = "now",
+                description = "registration time of rows without one")
+        String timestamp;
+
+        @Option(names = "--asset-topic", paramLabel = "NAME", defaultValue = "asset.events")
+        String assetTopic;
+    }
 
     private RegisterAssets() {
     }
 
     public static void main(String[] args) {
-        Cli.main(NAME, USAGE, args, RegisterAssets::run);
+        Cli.main(NAME, Flags::new, args, RegisterAssets::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
-        Flags flags = Flags.parse(args);
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        Path file = Path.of(flags.requiredString("file"));
-        String formatName = flags.optionalString("format");
-        AssetFile.Format format = formatName == null ? AssetFile.Format.of(file)
-                : flags.choice("format", AssetFile.Format.class, null);
+        Flags flags = new Flags();
+        Properties kafka = Cli.parse(flags, args).kafka();
+        String bootstrap = flags.bootstrapServers;
+        Path file = flags.file;
+        AssetFile.Format format = flags.format == null ? AssetFile.Format.of(file) : flags.format;
         if (format == null) {
-            throw new InvalidFlagException("format", "cannot tell the format from the file name " + file.getFileName()
+            throw new Cli.BadFlag("format", "cannot tell the format from the file name " + file.getFileName()
                     + ": give csv or jsonl");
         }
-        Instant timestamp = SimulatorConfig.instant(flags, "timestamp");
-        String topic = flags.string("asset-topic", "asset.events");
-        flags.rejectUnknown();
+        Instant timestamp = SimulatorConfig.instant("timestamp", flags.timestamp);
+        String topic = flags.assetTopic;
         if (!Files.isRegularFile(file)) {
-            throw new InvalidFlagException("file", "no such file: " + file);
+            throw new Cli.BadFlag("file", "no such file: " + file);
         }
 
         List<Row> rows;

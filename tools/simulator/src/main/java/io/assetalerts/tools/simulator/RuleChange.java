@@ -10,7 +10,7 @@ import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.ThresholdParameters;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
-import org.apache.flink.util.TimeUtils;
+import io.assetalerts.contracts.codec.Durations;
 
 /**
  * A scripted rule change of the simulator: {@code SCOPE:OFFSET:PARAM=VALUE[+PARAM=VALUE...]}, e.g.
@@ -44,7 +44,7 @@ final class RuleChange {
         String scope = item.substring(0, offsetAt);
         Duration offset;
         try {
-            offset = TimeUtils.parseDuration(item.substring(offsetAt + 1, paramsAt));
+            offset = Durations.parse(item.substring(offsetAt + 1, paramsAt));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + item + "': the offset must be a duration like 6min");
         }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,14 +19,16 @@ import java.util.Set;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.config.Flags;
-import io.assetalerts.udfs.config.InvalidFlagException;
 import io.assetalerts.udfs.kafka.RulesTopic;
 import io.assetalerts.udfs.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSettings;
 import io.assetalerts.udfs.rules.RuleVersions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The rules topic from the command line (issue 12): {@code validate} a file of rule versions, {@code publish} it
@@ -40,56 +41,97 @@ public final class Rules {
     private static final String NAME = "rules";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    static final String USAGE = """
-            usage: rules validate FILE
-                   rules publish FILE --bootstrap-servers HOST:PORT [--rules-topic alert.rules]
-                   rules delete SCOPE --bootstrap-servers HOST:PORT [--rules-topic alert.rules]
-                   rules list --bootstrap-servers HOST:PORT [--rules-topic alert.rules] [--at ISO-8601]
-              FILE        one RuleSet per line, e.g.
-                          {"scope":"type:PUMP","version":2,"effectiveFrom":"2026-12-01T10:00:00Z",
-                           "temperatureThreshold":{"critical":80},"sustainedOverheat":{"warn":70,"windowCount":2}}
-              SCOPE       default, type:<assetType> or asset:<assetId>
-              --at        the event time to show the versions in force at (default: now)
-              --kafka.<property> VALUE    passed to the Kafka clients
-            publish refuses a version that is not above the scope's latest on the topic (an identical one is skipped).
-            Exit code: 0 done, 1 a line or a version was refused (each named on stderr as FILE:LINE), 2 bad usage.
-            """;
+    @Command(name = NAME, subcommands = {Validate.class, Publish.class, Delete.class, ListInForce.class},
+            customSynopsis = {"rules validate FILE", "      rules publish FILE --bootstrap-servers HOST:PORT [flags]",
+                    "      rules delete SCOPE --bootstrap-servers HOST:PORT [flags]",
+                    "      rules list --bootstrap-servers HOST:PORT [--at ISO-8601] [flags]"},
+            description = "The rules topic: check, publish, delete and list rule versions (rules COMMAND --help).",
+            footer = {"FILE holds one RuleSet JSON object per line, e.g.",
+                    "  {\"scope\":\"type:PUMP\",\"version\":2,\"effectiveFrom\":\"2026-12-01T10:00:00Z\","
+                            + "\"temperatureThreshold\":{\"critical\":80}}",
+                    "SCOPE is default, type:<assetType> or asset:<assetId>.",
+                    "publish refuses a version that is not above the scope's latest on the topic (an identical one is"
+                            + " skipped).",
+                    "Exit code: 0 done, 1 a line or a version was refused (each named on stderr as FILE:LINE), 2 bad"
+                            + " usage."})
+    static final class Flags {
+    }
+
+    /** The topic the commands that talk to Kafka work on. */
+    static final class Topic {
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+                description = "the Kafka cluster")
+        String bootstrapServers;
+
+        @Option(names = "--rules-topic", paramLabel = "NAME", defaultValue = "alert.rules", showDefaultValue =
+                picocli.CommandLine.Help.Visibility.ALWAYS)
+        String rulesTopic;
+    }
+
+    @Command(name = "validate", sortOptions = false, description = "checks every line of FILE as the job checks the topic")
+    static final class Validate {
+        @Parameters(paramLabel = "FILE", description = "one RuleSet JSON object per line")
+        Path file;
+    }
+
+    @Command(name = "publish", sortOptions = false, description = "validates FILE, then publishes its new versions (all or none)")
+    static final class Publish {
+        @Parameters(paramLabel = "FILE", description = "one RuleSet JSON object per line")
+        Path file;
+
+        @Mixin
+        Topic topic;
+    }
+
+    @Command(name = "delete", sortOptions = false, description = "removes a scope's override (a tombstone)")
+    static final class Delete {
+        @Parameters(paramLabel = "SCOPE", description = "default, type:<assetType> or asset:<assetId>")
+        String scope;
+
+        @Mixin
+        Topic topic;
+    }
+
+    @Command(name = "list", sortOptions = false, description = "the versions in force per scope, and those still to come")
+    static final class ListInForce {
+        @Mixin
+        Topic topic;
+
+        @Option(names = "--at", paramLabel = "ISO-8601", defaultValue = "now",
+                description = "the event time to show the versions in force at (default: now)")
+        String at;
+    }
 
     private Rules() {
     }
 
     public static void main(String[] args) {
-        Cli.main(NAME, USAGE, args, Rules::run);
+        Cli.main(NAME, Flags::new, args, Rules::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
-        if (args.length == 0) {
-            throw new InvalidFlagException("help", "give a command: validate, publish, delete or list");
+        Cli.Parsed parsed = Cli.parse(new Flags(), args);
+        if (!parsed.result().hasSubcommand()) {
+            throw new Cli.BadFlag("help", "give a command: validate, publish, delete or list");
         }
-        String command = args[0];
-        boolean takesOperand = !command.equals("list");
-        if (takesOperand && (args.length < 2 || args[1].startsWith("--"))) {
-            throw new InvalidFlagException("help", "'" + command + "' needs a " + (command.equals("delete")
-                    ? "SCOPE" : "FILE"));
-        }
-        String operand = takesOperand ? args[1] : null;
-        Flags flags = Flags.parse(Arrays.copyOfRange(args, takesOperand ? 2 : 1, args.length));
-        return switch (command) {
-            case "validate" -> {
-                flags.rejectUnknown();
-                List<Line> lines = read(Path.of(operand), err);
-                if (lines == null) {
-                    yield Cli.FAILED;
-                }
-                out.printf(Locale.ROOT, "%s: %s holds %d valid rule versions%n", NAME, operand, lines.size());
-                yield Cli.OK;
+        Object command = parsed.result().subcommand().commandSpec().userObject();
+        Properties kafka = parsed.kafka();
+        if (command instanceof Validate validate) {
+            List<Line> lines = read(validate.file, err);
+            if (lines == null) {
+                return Cli.FAILED;
             }
-            case "publish" -> publish(Path.of(operand), flags, out, err);
-            case "delete" -> delete(operand, flags, out);
-            case "list" -> list(flags, out);
-            default -> throw new InvalidFlagException("help", "unknown command '" + command
-                    + "' (validate, publish, delete, list)");
-        };
+            out.printf(Locale.ROOT, "%s: %s holds %d valid rule versions%n", NAME, validate.file, lines.size());
+            return Cli.OK;
+        }
+        if (command instanceof Publish publish) {
+            return publish(publish.file, publish.topic, kafka, out, err);
+        }
+        if (command instanceof Delete delete) {
+            return delete(delete.scope, delete.topic, kafka, out);
+        }
+        ListInForce list = (ListInForce) command;
+        return list(list.topic, kafka, SimulatorConfig.instant("at", list.at), out);
     }
 
     private record Line(int number, RuleSet rules) {
@@ -98,7 +140,7 @@ public final class Rules {
     /** Every line of the file, checked like the job checks the topic; null (each problem on stderr) if any is bad. */
     private static List<Line> read(Path file, PrintStream err) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidFlagException("help", "no such file: " + file);
+            throw new Cli.BadFlag("help", "no such file: " + file);
         }
         List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<Line> lines = new ArrayList<>();
@@ -124,11 +166,10 @@ public final class Rules {
         return bad ? null : lines;
     }
 
-    private static int publish(Path file, Flags flags, PrintStream out, PrintStream err) throws Exception {
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        String topic = flags.string("rules-topic", "alert.rules");
-        flags.rejectUnknown();
+    private static int publish(Path file, Topic flags, Properties kafka, PrintStream out, PrintStream err)
+            throws Exception {
+        String bootstrap = flags.bootstrapServers;
+        String topic = flags.rulesTopic;
         List<Line> lines = read(file, err);
         if (lines == null) {
             err.println(NAME + ": nothing published");
@@ -170,13 +211,11 @@ public final class Rules {
         return Cli.OK;
     }
 
-    private static int delete(String scope, Flags flags, PrintStream out) throws Exception {
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        String topic = flags.string("rules-topic", "alert.rules");
-        flags.rejectUnknown();
+    private static int delete(String scope, Topic flags, Properties kafka, PrintStream out) throws Exception {
+        String bootstrap = flags.bootstrapServers;
+        String topic = flags.rulesTopic;
         if (!io.assetalerts.contracts.codec.RuleRecords.isScope(scope)) {
-            throw new InvalidFlagException("help", "'" + scope + "' is not a scope (default, type:<assetType>,"
+            throw new Cli.BadFlag("help", "'" + scope + "' is not a scope (default, type:<assetType>,"
                     + " asset:<assetId>)");
         }
         send(bootstrap, kafka, topic, List.of(new ProducerRecord<>(topic, scope, null)));
@@ -184,12 +223,9 @@ public final class Rules {
         return Cli.OK;
     }
 
-    private static int list(Flags flags, PrintStream out) {
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        String topic = flags.string("rules-topic", "alert.rules");
-        Instant at = SimulatorConfig.instant(flags, "at");
-        flags.rejectUnknown();
+    private static int list(Topic flags, Properties kafka, Instant at, PrintStream out) {
+        String bootstrap = flags.bootstrapServers;
+        String topic = flags.rulesTopic;
         RulesTopic.Contents contents = RulesTopic.read(bootstrap, kafka, topic, TIMEOUT);
         RuleVersions versions = new RuleVersions(RuleBook.of(RuleSettings.SPEC_DEFAULTS));
         contents.changes().forEach(c -> versions.apply(c.getScope(), c.getRuleSet()));

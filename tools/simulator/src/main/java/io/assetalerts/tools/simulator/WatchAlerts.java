@@ -9,11 +9,12 @@ import java.util.Properties;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.config.Flags;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A live view of the alerts downstream consumers see: reads {@code alert.events} with
@@ -25,35 +26,51 @@ public final class WatchAlerts {
     private static final String NAME = "watch-alerts";
     private static final Duration POLL = Duration.ofMillis(200);
 
-    static final String USAGE = """
-            usage: watch-alerts --bootstrap-servers HOST:PORT [flags]
-              --alert-topic alert.events
-              --from earliest|latest      where to start reading
-              --topic-wait 60s            how long to wait for the topic to exist
-              --max-alerts N              exit after N alerts
-              --started-at EPOCH_MILLIS   report on stderr how long after this the first alert was shown
-              --kafka.<property> VALUE    passed to the Kafka consumer
-            """;
+    @Command(name = NAME, sortOptions = false, showDefaultValues = true,
+            customSynopsis = "watch-alerts --bootstrap-servers HOST:PORT [flags]",
+            description = "Prints one line per alert of completed checkpoints (read_committed), from every partition.")
+    static final class Flags {
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+                description = "the Kafka cluster")
+        String bootstrapServers;
+
+        @Option(names = "--alert-topic", paramLabel = "NAME", defaultValue = "alert.events")
+        String alertTopic;
+
+        @Option(names = "--from", paramLabel = "earliest|latest", defaultValue = "earliest",
+                description = "where to start reading")
+        From from;
+
+        @Option(names = "--topic-wait", paramLabel = "DURATION", defaultValue = "60s",
+                converter = Cli.DurationFlag.class, description = "how long to wait for the topic to exist")
+        Duration topicWait;
+
+        @Option(names = "--max-alerts", paramLabel = "N", description = "exit after N alerts")
+        Long maxAlerts;
+
+        @Option(names = "--started-at", paramLabel = "EPOCH_MILLIS",
+                description = "report on stderr how long after this the first alert was shown")
+        Long startedAt;
+    }
 
     private WatchAlerts() {
     }
 
-    private enum From { EARLIEST, LATEST }
+    enum From { EARLIEST, LATEST }
 
     public static void main(String[] args) {
-        Cli.main(NAME, USAGE, args, WatchAlerts::run);
+        Cli.main(NAME, Flags::new, args, WatchAlerts::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) {
-        Flags flags = Flags.parse(args);
-        String bootstrap = flags.requiredString("bootstrap-servers");
-        Properties kafka = flags.kafkaProperties();
-        String topic = flags.string("alert-topic", "alert.events");
-        From from = flags.choice("from", From.class, From.EARLIEST);
-        Duration topicWait = flags.positiveDuration("topic-wait", Duration.ofSeconds(60));
-        long maxAlerts = SimulatorConfig.longValue(flags, "max-alerts", Long.MAX_VALUE);
-        long startedAt = SimulatorConfig.longValue(flags, "started-at", 0);
-        flags.rejectUnknown();
+        Flags flags = new Flags();
+        Properties kafka = Cli.parse(flags, args).kafka();
+        String bootstrap = flags.bootstrapServers;
+        String topic = flags.alertTopic;
+        From from = flags.from;
+        Duration topicWait = Cli.positive("topic-wait", flags.topicWait);
+        long maxAlerts = flags.maxAlerts == null ? Long.MAX_VALUE : flags.maxAlerts;
+        long startedAt = flags.startedAt == null ? 0 : flags.startedAt;
 
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.readCommittedConsumer(bootstrap, kafka, NAME)) {
             stop.onRequest(consumer::wakeup);

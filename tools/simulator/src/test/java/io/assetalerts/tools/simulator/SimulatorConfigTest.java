@@ -3,12 +3,14 @@ package io.assetalerts.tools.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 
-import io.assetalerts.udfs.config.InvalidFlagException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulatorConfigTest {
 
@@ -48,7 +50,7 @@ class SimulatorConfigTest {
     @Test
     void wrongFlagsAreNamed() {
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rtae", "5"))
-                .isInstanceOf(InvalidFlagException.class).hasMessage("--rtae: unknown flag");
+                .isInstanceOf(Cli.BadFlag.class).hasMessage("--rtae: unknown flag");
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rate", "0"))
                 .hasMessageStartingWith("--rate:");
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--incident",
@@ -60,9 +62,48 @@ class SimulatorConfigTest {
     }
 
     @Test
+    void aConfigFileGivesDefaultsThatFlagsOverride(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("simulator.properties");
+        Files.writeString(file, "bootstrap-servers=k:9092\n--assets=3\nrate=7\nkafka.security.protocol=SSL\n");
+        SimulatorConfig config = SimulatorConfig.fromArgs("--config", file.toString(), "--rate", "9");
+        assertThat(config.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(config.generator().fleet()).hasSize(3);
+        assertThat(config.generator().eventsPerSecond()).isEqualTo(9);
+        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
+
+        Files.writeString(file, "bootstrap-servers=k:9092\nrtae=5\n");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--config", file.toString()))
+                .isInstanceOf(Cli.BadFlag.class).hasMessage("--rtae: unknown flag (in " + file + ")");
+    }
+
+    @Test
+    void wrongValuesAndMissingOnesAreNamed() {
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--rate", "3"))
+                .isInstanceOf(Cli.BadFlag.class).hasMessage("--bootstrap-servers: is required");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rate"))
+                .hasMessage("--rate: needs a value");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rate", "fast"))
+                .hasMessageStartingWith("--rate: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--spike-every", "5x"))
+                .hasMessage("--spike-every: expected a duration like 500ms, 10s or 5 min, got '5x'");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--kafka.acks"))
+                .hasMessage("--kafka.acks: needs a value");
+    }
+
+    @Test
+    void helpIsPrintedFromTheDeclarationTheParserReads() {
+        String help = Cli.usage(new SimulatorConfig.Flags());
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new SimulatorConfig.Flags()).getCommandSpec();
+        assertThat(spec.options()).hasSize(20);
+        spec.options().forEach(option -> assertThat(help).contains(option.longestName()));
+        assertThat(help).contains("--kafka.<property>=VALUE").contains("--config=FILE");
+        assertThat(Cli.usage(new Rules.Flags(), "list", "--help")).contains("--at=ISO-8601").contains("--rules-topic");
+    }
+
+    @Test
     void producerPassThroughCannotWeakenDelivery() {
         assertThatThrownBy(() -> KafkaClients.producer("k:9092", props("acks", "1"), "t"))
-                .isInstanceOf(InvalidFlagException.class).hasMessageStartingWith("--kafka.acks:");
+                .isInstanceOf(Cli.BadFlag.class).hasMessageStartingWith("--kafka.acks:");
         assertThatThrownBy(() -> KafkaClients.producer("k:9092", props("enable.idempotence", "false"), "t"))
                 .hasMessageStartingWith("--kafka.enable.idempotence:");
     }
@@ -92,13 +133,13 @@ class SimulatorConfigTest {
     void aRuleChangeTheJobWouldRejectIsABadFlag() {
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
                 "type:PUMP:1min:critical=80+warn=85"))
-                .isInstanceOf(InvalidFlagException.class).hasMessageStartingWith("--rule-change: ")
+                .isInstanceOf(Cli.BadFlag.class).hasMessageStartingWith("--rule-change: ")
                 .hasMessageContaining("'sustainedOverheat.warn'");
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
                 "zone:1:1min:critical=80"))
-                .isInstanceOf(InvalidFlagException.class).hasMessageContaining("'scope'");
+                .isInstanceOf(Cli.BadFlag.class).hasMessageContaining("'scope'");
         assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--rule-change",
                 "default:1min:hot=yes"))
-                .isInstanceOf(InvalidFlagException.class).hasMessageContaining("unknown parameter 'hot'");
+                .isInstanceOf(Cli.BadFlag.class).hasMessageContaining("unknown parameter 'hot'");
     }
 }
