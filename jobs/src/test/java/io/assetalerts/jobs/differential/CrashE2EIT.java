@@ -162,7 +162,7 @@ class CrashE2EIT {
     }
 
     /** Waits until the job has restarted after {@code restartedBefore} and every task of it runs again. */
-    private static void awaitRecovered(String job, long restartedBefore) throws InterruptedException {
+    private static void awaitRecovered(String job, long restartedBefore) {
         awaitRunning(job, details -> details.path("timestamps").path("RESTARTING").asLong(0) > restartedBefore);
     }
 
@@ -170,27 +170,12 @@ class CrashE2EIT {
      * Waits until the job and every task of it run: after the long broker outage the job may still be restarting
      * (its checkpoints were declined while the broker was away), and a restarting job triggers no checkpoint.
      */
-    private static void awaitAllTasksRunning(String job) throws InterruptedException {
+    private static void awaitAllTasksRunning(String job) {
         awaitRunning(job, details -> true);
     }
 
-    private static void awaitRunning(String job, Predicate<JsonNode> and)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            JsonNode details = FLINK.rest().get("/jobs/" + job);
-            boolean running = details.path("state").asText().equals("RUNNING");
-            boolean allTasks = true;
-            for (JsonNode vertex : details.path("vertices")) {
-                allTasks &= vertex.path("status").asText().equals("RUNNING");
-            }
-            if (running && allTasks && and.test(details)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("job %s running within %s: %s", job, TIMEOUT, details)
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+    private static void awaitRunning(String job, Predicate<JsonNode> and) {
+        FLINK.rest().awaitRunning(job, TIMEOUT, and);
     }
 
     /**

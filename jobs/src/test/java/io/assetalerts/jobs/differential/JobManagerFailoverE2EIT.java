@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.jobs.testing.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,11 +97,7 @@ class JobManagerFailoverE2EIT {
             try {
                 JsonNode details = FLINK.rest().get("/jobs/" + job);
                 last = details.path("state").asText();
-                boolean allTasks = details.path("state").asText().equals("RUNNING")
-                        && details.path("vertices").size() > 0;
-                for (JsonNode vertex : details.path("vertices")) {
-                    allTasks &= vertex.path("status").asText().equals("RUNNING");
-                }
+                boolean allTasks = FlinkRestClient.allRunning(details);
                 JsonNode restored = FLINK.rest().get("/jobs/" + job + "/checkpoints").path("latest").path("restored");
                 if (allTasks && restored.has("id")) {
                     return restored;

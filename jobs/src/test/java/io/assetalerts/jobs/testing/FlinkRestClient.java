@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.DoublePredicate;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +88,14 @@ public final class FlinkRestClient {
 
     /** Waits until the job and every one of its vertices is RUNNING; fails at once if the job fails. */
     public void awaitRunning(String jobId, Duration timeout) {
+        awaitRunning(jobId, timeout, details -> true);
+    }
+
+    /**
+     * Waits until the job and every one of its vertices is RUNNING and {@code and} holds of its details
+     * ({@code GET /jobs/:id}), which it returns; fails at once if the job ends.
+     */
+    public JsonNode awaitRunning(String jobId, Duration timeout, Predicate<JsonNode> and) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;
         while (System.nanoTime() - deadline < 0) {
@@ -96,16 +105,21 @@ public final class FlinkRestClient {
                 throw new AssertionError("job " + jobId + " is " + state + " instead of RUNNING; exceptions: "
                         + get("/jobs/" + jobId + "/exceptions").path("exceptionHistory"));
             }
-            boolean allRunning = state.equals("RUNNING") && job.path("vertices").size() > 0;
-            for (JsonNode vertex : job.path("vertices")) {
-                allRunning &= vertex.path("status").asText().equals("RUNNING");
-            }
-            if (allRunning) {
-                return;
+            if (allRunning(job) && and.test(job)) {
+                return job;
             }
             sleep();
         }
         throw new AssertionError("job " + jobId + " was not RUNNING in all vertices after " + timeout + ": " + job);
+    }
+
+    /** Whether job details ({@code GET /jobs/:id}) say the job and every one of its vertices is RUNNING. */
+    public static boolean allRunning(JsonNode job) {
+        boolean running = job.path("state").asText().equals("RUNNING") && job.path("vertices").size() > 0;
+        for (JsonNode vertex : job.path("vertices")) {
+            running &= vertex.path("status").asText().equals("RUNNING");
+        }
+        return running;
     }
 
     public String jobState(String jobId) {
