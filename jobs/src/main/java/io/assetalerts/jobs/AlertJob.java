@@ -20,8 +20,7 @@ import io.assetalerts.udfs.kafka.EventTimeWatermarks;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
-import io.assetalerts.udfs.kafka.RulesTopic;
-import io.assetalerts.udfs.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleBook;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatMatch;
 import io.assetalerts.udfs.savepoint.Uids;
@@ -74,7 +73,7 @@ public final class AlertJob {
     public static StreamExecutionEnvironment prepare(String... args) {
         AlertJobConfig config = AlertJobConfig.fromArgs(args);
         LOG.info("Starting {} with {}", AlertJobConfig.JOB_NAME, config);
-        return prepare(config, RulesTopic.snapshot(config.job(), config.rulesTopic(), RULES_SNAPSHOT_TIMEOUT));
+        return prepare(config, KafkaConnectors.rulesSnapshot(config.job(), config.rulesTopic(), RULES_SNAPSHOT_TIMEOUT));
     }
 
     /** Wires the job with Kafka sources and sinks, {@code rules} standing for the rules topic read at submission. */

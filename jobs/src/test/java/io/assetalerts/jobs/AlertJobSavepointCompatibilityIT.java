@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;

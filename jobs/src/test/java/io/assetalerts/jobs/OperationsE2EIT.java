@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
 import io.assetalerts.jobs.testing.FlinkRestClient;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.udfs.dedupe.DropDuplicateReadings;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.SavepointFixture;
 import io.assetalerts.schemas.AlertTriggered;

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.jobs.testing.AlertJobTopics;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.tools.kafka.KafkaBroker;
 import io.assetalerts.udfs.ordering.OrderingMetrics;

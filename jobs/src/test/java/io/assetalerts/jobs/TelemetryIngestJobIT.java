@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.DeadLetter;

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assetalerts.jobs.testing.HostileRecords;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import io.assetalerts.jobs.testing.Outage;
 import io.assetalerts.schemas.DeadLetter;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.assetalerts.jobs.AlertJob;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.jobs.testing.Outage;
 import io.assetalerts.contracts.codec.EventJson;

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetalerts.jobs.AlertJob;
 import io.assetalerts.jobs.testing.HostileRecords;
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.MiniFlink;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.contracts.codec.EventJson;

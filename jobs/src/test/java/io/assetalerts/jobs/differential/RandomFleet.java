@@ -12,8 +12,8 @@ import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.ThresholdParameters;
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
 
 /**
  * A random fleet for the differential test, reproducible by seed: assets of three types, a reading about

@@ -16,7 +16,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowSummary;
-import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.contracts.rules.RuleVersions;
 import io.assetalerts.udfs.rules.silence.AssetSilence;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
+
 /** Fresh topics for one run of the alert job, and the flags that point the job at them. */
 public record AlertJobTopics(String assets, String telemetry, String alerts, String dlq, String rules, String id) {
 

@@ -8,7 +8,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
-import io.assetalerts.jobs.testing.KafkaBrokerExtension;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.schemas.state.Inbound;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;

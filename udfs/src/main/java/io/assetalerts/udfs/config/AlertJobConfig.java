@@ -3,8 +3,8 @@ package io.assetalerts.udfs.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
 
 /**
  * Every setting of the alert job, read from flags (SPEC 6): the shared {@link JobSettings}, its topics, the

@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Supplier;
 
+import io.assetalerts.contracts.kafka.RulesTopic;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.udfs.config.Flags.StartingOffsets;
+import io.assetalerts.udfs.config.InvalidFlagException;
 import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
+import io.assetalerts.udfs.rules.RuleSnapshot;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.api.connector.source.Source;
@@ -17,12 +20,36 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the jobs' Kafka sources and sinks from their settings, the same way for every topic: bytes in and
  * out, the contract JSON handled by the codec, client properties from {@code --kafka.*} passed through.
  */
 public final class KafkaConnectors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectors.class);
+
+    /**
+     * The rules topic read to its end at submission ({@link RulesTopic}): what the alert job applies before it judges
+     * any reading. A broker that does not answer or a topic that does not exist stops the submission with one line
+     * naming the flag.
+     */
+    public static RuleSnapshot rulesSnapshot(JobSettings job, String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(job.kafkaProperties());
+        props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, job.groupId() + "-rules-snapshot");
+        RulesTopic.Contents contents;
+        try {
+            contents = RulesTopic.read(job.bootstrapServers(), props, topic, timeout);
+        } catch (RulesTopic.UnreadableException e) {
+            throw new InvalidFlagException(e.flag(), e.problem());
+        }
+        LOG.info("Read {} rule records of '{}' up to offsets {} ({} invalid, dead-lettered when the job reads them)",
+                contents.changes().size(), topic, contents.endOffsets(), contents.rejected().size());
+        return new RuleSnapshot(contents.changes(), contents.endOffsets());
+    }
 
     private KafkaConnectors() {
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.contracts.codec.AlertIds;
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.Random;
 
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
 import org.junit.jupiter.api.Test;
 
 /** The threshold rule in the evaluator, through Flink's harness on RocksDB: ordering, episodes, ids. */

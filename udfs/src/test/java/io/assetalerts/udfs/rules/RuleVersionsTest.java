@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleVersions;
 import io.assetalerts.schemas.state.WindowRule;
 import org.junit.jupiter.api.Test;
 

@@ -1,25 +1,25 @@
 package io.assetalerts.tools.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.assetalerts.contracts.kafka.Topics;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -87,22 +87,12 @@ final class BenchKafka {
      * @throws IllegalArgumentException on anything else
      */
     static NewTopic parseTopic(String spec) {
-        String[] parts = spec.trim().split(":");
-        if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()
-                || (parts.length == 3 && !parts[2].equals("compact"))) {
-            throw new IllegalArgumentException("expected NAME:PARTITIONS[:compact], got '" + spec + "'");
-        }
-        int partitions = Integer.parseInt(parts[1]);
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1 in '" + spec + "'");
-        }
+        NewTopic topic = Topics.parse(spec, (short) 1);
         // The fill's event time is in the past and records carry it as their timestamp: time-based retention
         // (7 days by default) would delete them within minutes, so the bench's topics keep everything.
-        Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-        if (parts.length == 3) {
-            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        }
-        return new NewTopic(parts[0], partitions, (short) 1).configs(configs);
+        Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        return topic.configs(configs);
     }
 
     /** Creates the topics that do not exist yet, then returns once every partition of all of them has a leader. */
@@ -119,34 +109,11 @@ final class BenchKafka {
                     }
                 }
             }
-            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
-        }
-    }
-
-    private static void awaitLeaders(Admin admin, List<String> names, Duration timeout) throws Exception {
-        Deadline deadline = Deadline.in(timeout);
-        while (true) {
-            Map<String, TopicDescription> descriptions;
             try {
-                descriptions = admin.describeTopics(names).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                descriptions = Map.of();
+                Topics.awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
+            } catch (TimeoutException e) {
+                throw new Bench.BenchFailure(e.getMessage());
             }
-            List<String> waiting = new ArrayList<>(names);
-            descriptions.forEach((name, description) -> {
-                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    waiting.remove(name);
-                }
-            });
-            if (waiting.isEmpty()) {
-                return;
-            }
-            deadline.check(() -> "partitions of " + waiting + " have no leader");
-            deadline.pause(Duration.ofMillis(100));
         }
     }
 }

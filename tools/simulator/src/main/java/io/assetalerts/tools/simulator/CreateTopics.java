@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.assetalerts.contracts.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,15 +30,7 @@ public final class CreateTopics {
 
     private static final String NAME = "create-topics";
 
-    static final String DEFAULT_TOPICS = "asset.events:1:compact,alert.rules:1:compact,telemetry.raw:12,"
-            + "telemetry.events:12,alert.events:3,alert-job.dlq:1,telemetry-ingest.dlq:1";
-
-    /**
-     * Compacted topics keep every record for at least this long before compaction may drop an older one of the same
-     * key: a replay of the last 7 days of telemetry (its retention) then still finds every rule version and
-     * registration that judged it.
-     */
-    static final String MIN_COMPACTION_LAG_MS = Long.toString(java.time.Duration.ofDays(7).toMillis());
+    static final String DEFAULT_TOPICS = Topics.LAYOUT;
 
     @Command(name = NAME, sortOptions = false, showDefaultValues = true,
             customSynopsis = "create-topics --bootstrap-servers HOST:PORT [flags]",
@@ -99,7 +91,11 @@ public final class CreateTopics {
                     report.put(name, "exists, " + partitions(descriptions.get(name).partitions().size()));
                 }
             }
-            awaitLeaders(admin, topics, timeout);
+            try {
+                Topics.awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
+            } catch (TimeoutException e) {
+                throw new Cli.Failure(e.getMessage(), e);
+            }
             for (NewTopic topic : topics) {
                 out.println(NAME + ": " + topic.name() + " " + report.get(topic.name()));
             }
@@ -107,62 +103,12 @@ public final class CreateTopics {
         return Cli.OK;
     }
 
-    /** Returns once every partition of the topics has a leader, so producers can start right away. */
-    private static void awaitLeaders(Admin admin, List<NewTopic> topics, Duration timeout) throws Exception {
-        List<String> names = topics.stream().map(NewTopic::name).toList();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Map<String, TopicDescription> descriptions;
-            try {
-                descriptions = admin.describeTopics(names).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                descriptions = Map.of();
-            }
-            List<String> waiting = new ArrayList<>(names);
-            descriptions.forEach((name, description) -> {
-                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    waiting.remove(name);
-                }
-            });
-            if (waiting.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new Cli.Failure("partitions of " + waiting + " have no leader after " + timeout.toSeconds()
-                        + " s");
-            }
-            Thread.sleep(100);
-        }
-    }
-
     static List<NewTopic> parse(String list, short replication) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String item : list.split(",")) {
-            String[] parts = item.trim().split(":");
-            try {
-                if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()
-                        || (parts.length == 3 && !parts[2].equals("compact"))) {
-                    throw new IllegalArgumentException();
-                }
-                int partitions = Integer.parseInt(parts[1]);
-                if (partitions < 1) {
-                    throw new IllegalArgumentException();
-                }
-                NewTopic topic = new NewTopic(parts[0], partitions, replication);
-                if (parts.length == 3) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, MIN_COMPACTION_LAG_MS));
-                }
-                topics.add(topic);
-            } catch (IllegalArgumentException e) {
-                throw new Cli.BadFlag("topics", "expected NAME:PARTITIONS[:compact], got '" + item + "'");
-            }
+        try {
+            return Topics.parseList(list, replication);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.BadFlag("topics", e.getMessage());
         }
-        return topics;
     }
 
     private static String describe(NewTopic topic) {

@@ -19,10 +19,10 @@ import java.util.Set;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.contracts.codec.Decoded;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.kafka.RulesTopic;
-import io.assetalerts.udfs.rules.RuleBook;
-import io.assetalerts.udfs.rules.RuleSettings;
-import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.contracts.kafka.RulesTopic;
+import io.assetalerts.contracts.rules.RuleBook;
+import io.assetalerts.contracts.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleVersions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -176,7 +176,7 @@ public final class Rules {
             return Cli.FAILED;
         }
         Map<String, Map<Long, RuleSet>> published = new HashMap<>();
-        for (var change : RulesTopic.read(bootstrap, kafka, topic, TIMEOUT).changes()) {
+        for (var change : readTopic(bootstrap, kafka, topic).changes()) {
             if (change.getRuleSet() == null) {
                 published.remove(change.getScope());
             } else {
@@ -226,7 +226,7 @@ public final class Rules {
     private static int list(Topic flags, Properties kafka, Instant at, PrintStream out) {
         String bootstrap = flags.bootstrapServers;
         String topic = flags.rulesTopic;
-        RulesTopic.Contents contents = RulesTopic.read(bootstrap, kafka, topic, TIMEOUT);
+        RulesTopic.Contents contents = readTopic(bootstrap, kafka, topic);
         RuleVersions versions = new RuleVersions(RuleBook.of(RuleSettings.SPEC_DEFAULTS));
         contents.changes().forEach(c -> versions.apply(c.getScope(), c.getRuleSet()));
         out.printf(Locale.ROOT, "%s in force at %s (%d scopes; elsewhere the job's --rules, version 0):%n", topic, at,
@@ -246,6 +246,14 @@ public final class Rules {
                     contents.rejected().size());
         }
         return Cli.OK;
+    }
+
+    private static RulesTopic.Contents readTopic(String bootstrap, Properties kafka, String topic) {
+        try {
+            return RulesTopic.read(bootstrap, kafka, topic, TIMEOUT);
+        } catch (RulesTopic.UnreadableException e) {
+            throw new Cli.BadFlag(e.flag(), e.problem());
+        }
     }
 
     /** The parameters a version sets, e.g. {@code TEMPERATURE_THRESHOLD{critical=80.0} SUSTAINED_OVERHEAT{warn=70.0}}. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,43 +12,32 @@ import java.util.List;
 
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
-import io.assetalerts.tools.kafka.KafkaBroker;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.schemas.DeviceReading;
 import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FleetSimulator against a real broker: registrations first, then exactly the generator's readings, keyed. */
 class FleetSimulatorIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path brokerDir;
-
-    private static KafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(brokerDir);
+    static void createTopics() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        int code = Cli.run("create-topics", new String[] {"--bootstrap-servers", broker.bootstrapServers(),
+        int code = Cli.run("create-topics", new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topics", "assets:1:compact,events:4,raw:4"}, CreateTopics::run, quiet, quiet, new Cli.Stop());
         assertThat(code).isZero();
     }
 
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private static String simulate(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--asset-topic", "assets", "--assets", "6", "--rate", "2000", "--speedup", "100", "--seed", "5",
                 "--start-time", "2026-01-10T10:15:00Z", "--incident", "PUMP-101:spike:1s", "--count", "300"));
         args.addAll(List.of(extra));
@@ -79,13 +67,13 @@ class FleetSimulatorIT {
 
         assertThat(printed).contains("registered 6 assets on assets").contains("incident spike on PUMP-101")
                 .contains("done after 300 telemetry events");
-        List<AssetRegistered> registrations = KafkaTopics.readAll(broker.bootstrapServers(), "assets", 6, TIMEOUT)
+        List<AssetRegistered> registrations = KafkaTopics.readAll(KAFKA.bootstrapServers(), "assets", 6, TIMEOUT)
                 .stream().map(r -> EventJson.decodeAssetRegistered(r.value()).value()).toList();
         assertThat(registrations).containsExactlyInAnyOrderElementsOf(Fleet.of(6, 5).stream()
                 .map(a -> Fleet.registration(a, Instant.parse("2026-01-10T10:15:00Z"))).toList());
 
         List<ConsumerRecord<String, byte[]>> records =
-                KafkaTopics.readAll(broker.bootstrapServers(), "events", 300, TIMEOUT);
+                KafkaTopics.readAll(KAFKA.bootstrapServers(), "events", 300, TIMEOUT);
         assertThat(records).allSatisfy(r -> assertThat(r.key())
                 .isEqualTo(EventJson.decodeTelemetryReceived(r.value()).value().getAssetId()));
         assertThat(records.stream().map(r -> EventJson.decodeTelemetryReceived(r.value()).value()))
@@ -97,7 +85,7 @@ class FleetSimulatorIT {
     void rawFormatSendsDeviceReadingsWithReadingIds() {
         simulate("--format", "raw", "--telemetry-topic", "raw");
 
-        List<DeviceReading> readings = KafkaTopics.readAll(broker.bootstrapServers(), "raw", 300, TIMEOUT).stream()
+        List<DeviceReading> readings = KafkaTopics.readAll(KAFKA.bootstrapServers(), "raw", 300, TIMEOUT).stream()
                 .map(r -> EventJson.decodeDeviceReading(r.value()).value()).toList();
         assertThat(readings).containsExactlyInAnyOrderElementsOf(expectedReadings().stream()
                 .map(TelemetryGenerator.Reading::toDeviceReading).toList());

@@ -12,12 +12,11 @@ import java.time.Instant;
 import java.util.List;
 
 import io.assetalerts.schemas.AssetRegistered;
-import io.assetalerts.tools.kafka.KafkaBroker;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RegisterAssets against a real broker: exactly the good rows reach the topic, the bad ones are reported. */
@@ -27,24 +26,10 @@ class RegisterAssetsIT {
     private static final Instant DEFAULT_TIME = Instant.parse("2026-01-10T10:15:00Z");
 
     @TempDir
-    static Path brokerDir;
-
-    @TempDir
     Path dir;
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     /** Runs a tool as its main would, capturing what it prints. */
     private record Run(int exitCode, String out, String err) {
@@ -59,7 +44,7 @@ class RegisterAssetsIT {
     }
 
     private static void createTopic(String topic) {
-        Run created = run(CreateTopics::run, "--bootstrap-servers", broker.bootstrapServers(),
+        Run created = run(CreateTopics::run, "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topics", topic + ":3:compact");
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(created.out()).contains(topic + " created, 3 partitions, compacted");
@@ -71,7 +56,7 @@ class RegisterAssetsIT {
 
     private static List<AssetRegistered> published(String topic, int expected) {
         List<ConsumerRecord<String, byte[]>> records =
-                KafkaTopics.readAll(broker.bootstrapServers(), topic, expected, TIMEOUT);
+                KafkaTopics.readAll(KAFKA.bootstrapServers(), topic, expected, TIMEOUT);
         assertThat(records).allSatisfy(r ->
                 assertThat(r.key()).isEqualTo(EventJson.decodeAssetRegistered(r.value()).value().getAssetId()));
         return records.stream().map(r -> EventJson.decodeAssetRegistered(r.value()).value()).toList();
@@ -91,7 +76,7 @@ class RegisterAssetsIT {
                 TRANSFORMER-302,TRANSFORMER
                 """);
 
-        Run run = run(RegisterAssets::run, "--bootstrap-servers", broker.bootstrapServers(), "--file",
+        Run run = run(RegisterAssets::run, "--bootstrap-servers", KAFKA.bootstrapServers(), "--file",
                 file.toString(), "--asset-topic", topic, "--timestamp", DEFAULT_TIME.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -117,7 +102,7 @@ class RegisterAssetsIT {
                 {"eventId":"reg-7","eventType":"AssetRegistered","assetId":"PUMP-7","assetType":"PUMP","location":"x","timestamp":"2026-01-10T09:00:00Z"}
                 """);
 
-        Run run = run(RegisterAssets::run, "--bootstrap-servers", broker.bootstrapServers(), "--file",
+        Run run = run(RegisterAssets::run, "--bootstrap-servers", KAFKA.bootstrapServers(), "--file",
                 file.toString(), "--asset-topic", topic);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -132,17 +117,17 @@ class RegisterAssetsIT {
     void usageErrorsExitTwoAndPublishNothing() throws Exception {
         Path noHeader = dir.resolve("no-header.csv");
         Files.writeString(noHeader, "TURBINE-101,TURBINE,AP-Plant-7\n");
-        Run badFile = run(RegisterAssets::run, "--bootstrap-servers", broker.bootstrapServers(), "--file",
+        Run badFile = run(RegisterAssets::run, "--bootstrap-servers", KAFKA.bootstrapServers(), "--file",
                 noHeader.toString());
         assertThat(badFile.exitCode()).isEqualTo(2);
         assertThat(badFile.err()).contains("expected the header").contains("nothing published");
 
-        Run unknownFlag = run(RegisterAssets::run, "--bootstrap-servers", broker.bootstrapServers(), "--file",
+        Run unknownFlag = run(RegisterAssets::run, "--bootstrap-servers", KAFKA.bootstrapServers(), "--file",
                 noHeader.toString(), "--topic", "x");
         assertThat(unknownFlag.exitCode()).isEqualTo(2);
         assertThat(unknownFlag.err().strip()).isEqualTo("tool: --topic: unknown flag (--help lists the flags)");
 
-        Run missing = run(RegisterAssets::run, "--bootstrap-servers", broker.bootstrapServers(), "--file",
+        Run missing = run(RegisterAssets::run, "--bootstrap-servers", KAFKA.bootstrapServers(), "--file",
                 dir.resolve("nope.csv").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
     }

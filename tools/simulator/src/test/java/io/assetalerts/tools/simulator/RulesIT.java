@@ -10,12 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.assetalerts.tools.kafka.KafkaBroker;
+import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The rules tool against a real broker: validate, publish (all or nothing), list, delete. */
@@ -24,24 +23,10 @@ class RulesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
-    static Path brokerDir;
-
-    @TempDir
     Path dir;
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private record Run(int exitCode, String out, String err) {
     }
@@ -55,7 +40,7 @@ class RulesIT {
     }
 
     private static String createRulesTopic(String name) throws Exception {
-        Run created = new Run(CreateTopics.run(new String[] {"--bootstrap-servers", broker.bootstrapServers(),
+        Run created = new Run(CreateTopics.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topics", name + ":1:compact"}, System.out, System.err, new Cli.Stop()), "", "");
         assertThat(created.exitCode()).isZero();
         return name;
@@ -89,24 +74,24 @@ class RulesIT {
                         + " \"asset:<assetId>\", got \"zone:9\"");
 
         String topic = createRulesTopic("bad.alert.rules");
-        Run published = rules("publish", file.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+        Run published = rules("publish", file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--rules-topic", topic);
         assertThat(published.exitCode()).isEqualTo(Cli.FAILED);
         assertThat(published.err()).contains("nothing published");
-        assertThat(KafkaTopics.readAll(broker.bootstrapServers(), topic, 0, Duration.ofSeconds(2))).isEmpty();
+        assertThat(KafkaTopics.readAll(KAFKA.bootstrapServers(), topic, 0, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test
     void publishListAndDelete() throws Exception {
         String topic = createRulesTopic("good.alert.rules");
-        String[] kafka = {"--bootstrap-servers", broker.bootstrapServers(), "--rules-topic", topic};
+        String[] kafka = {"--bootstrap-servers", KAFKA.bootstrapServers(), "--rules-topic", topic};
         Path file = file("rules.jsonl", PUMP_V1, PUMP_V2, P7_OFF);
         assertThat(rules("validate", file.toString()).out()).contains("holds 3 valid rule versions");
         Run published = rules(concat(new String[] {"publish", file.toString()}, kafka));
         assertThat(published.exitCode()).as(published.err()).isZero();
         assertThat(published.out()).contains("published 3 rule versions");
 
-        List<ConsumerRecord<String, byte[]>> records = KafkaTopics.readAll(broker.bootstrapServers(), topic, 3, TIMEOUT);
+        List<ConsumerRecord<String, byte[]>> records = KafkaTopics.readAll(KAFKA.bootstrapServers(), topic, 3, TIMEOUT);
         assertThat(records).extracting(ConsumerRecord::key).containsExactly("type:PUMP", "type:PUMP", "asset:PUMP-7");
         assertThat(records).allSatisfy(r -> assertThat(EventJson.decodeRuleSet(r.key(), r.value()).isOk()).isTrue());
 

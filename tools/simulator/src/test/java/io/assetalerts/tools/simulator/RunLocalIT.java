@@ -103,8 +103,8 @@ class RunLocalIT {
     private static String[] silenceLines() {
         TelemetryGenerator generator = new TelemetryGenerator(simulation().generator());
         long silenceAfter = io.assetalerts.udfs.config.AlertJobConfig.DEFAULT_SILENCE_AFTER.toMillis();
-        var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
-                io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
+        var rules = new io.assetalerts.contracts.rules.RuleVersions(io.assetalerts.contracts.rules.RuleBook.of(
+                io.assetalerts.contracts.rules.RuleSettings.SPEC_DEFAULTS));
         Reading last = null;
         for (int i = 0; i < 100_000; i++) {
             Reading reading = generator.next();
@@ -132,8 +132,8 @@ class RunLocalIT {
         SimulatorConfig simulation = simulation();
         TelemetryGenerator generator = new TelemetryGenerator(simulation.generator());
         // the rule change the simulator published, as the job applies it: TURBINE's threshold is 99 from 10 s on
-        var rules = new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(
-                io.assetalerts.udfs.rules.RuleSettings.SPEC_DEFAULTS));
+        var rules = new io.assetalerts.contracts.rules.RuleVersions(io.assetalerts.contracts.rules.RuleBook.of(
+                io.assetalerts.contracts.rules.RuleSettings.SPEC_DEFAULTS));
         simulation.ruleChanges().forEach(r -> rules.apply(r.getScope(), r));
         ThresholdEpisode episode = null;
         AlertTriggered alert = null;

@@ -17,7 +17,7 @@ import io.assetalerts.tools.simulator.Incident.Kind;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
 import io.assetalerts.tools.simulator.TelemetryGenerator.Settings;
 import io.assetalerts.contracts.codec.EventJson;
-import io.assetalerts.udfs.rules.RuleSettings;
+import io.assetalerts.contracts.rules.RuleSettings;
 import io.assetalerts.udfs.rules.sustained.SustainedOverheatRule;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.junit.jupiter.api.Test;
@@ -31,8 +31,8 @@ class TelemetryGeneratorTest {
 
     private static final Instant START = Instant.parse("2026-01-10T10:15:00Z");
     private static final RuleSettings RULES = RuleSettings.SPEC_DEFAULTS;
-    private static final io.assetalerts.udfs.rules.RuleVersions VERSIONS =
-            new io.assetalerts.udfs.rules.RuleVersions(io.assetalerts.udfs.rules.RuleBook.of(RULES));
+    private static final io.assetalerts.contracts.rules.RuleVersions VERSIONS =
+            new io.assetalerts.contracts.rules.RuleVersions(io.assetalerts.contracts.rules.RuleBook.of(RULES));
 
     private static Settings settings(long seed, List<Incident> incidents) {
         return new Settings(Fleet.of(24, seed), seed, START, 50, 10, incidents, null, null, Duration.ofMinutes(4),

@@ -9,14 +9,15 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.assetalerts.contracts.kafka.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 /**
- * The system's topic layout (names, partitions, compaction) is written once, in {@link CreateTopics#DEFAULT_TOPICS},
- * which the local stack runs; the two other places that create topics, docker-compose.yml's {@code kafka-init} and
- * the runbook's {@code kafka-topics} commands in docs/operations.md, must say the same (the runbook creates only the
- * alert job's topics, and a replay's own).
+ * The system's topic layout (names, partitions, compaction) is written once, in {@link Topics#LAYOUT} (contracts),
+ * which create-topics and so the local stack create; the two other places that create topics, docker-compose.yml's
+ * {@code kafka-init} and the runbook's {@code kafka-topics} commands in docs/operations.md, must say the same (the
+ * runbook creates only the alert job's topics, and a replay's own).
  */
 class TopicLayoutTest {
 
@@ -41,7 +42,7 @@ class TopicLayoutTest {
     /** Topic name to "partitions [config=value ...]" (configs sorted), as CreateTopics would create them. */
     private static Map<String, String> defaults() {
         Map<String, String> layout = new TreeMap<>();
-        for (NewTopic topic : CreateTopics.parse(CreateTopics.DEFAULT_TOPICS, (short) 1)) {
+        for (NewTopic topic : Topics.parseList(Topics.LAYOUT, (short) 1)) {
             StringBuilder spec = new StringBuilder(Integer.toString(topic.numPartitions()));
             if (topic.configs() != null) {
                 new TreeMap<>(topic.configs()).forEach((k, v) -> spec.append(' ').append(k).append('=').append(v));

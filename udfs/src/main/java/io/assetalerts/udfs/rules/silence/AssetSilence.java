@@ -8,7 +8,7 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.AssetRules;
 import io.assetalerts.contracts.codec.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.contracts.rules.RuleVersions;
 import org.apache.flink.util.TimeUtils;
 
 /**

@@ -12,7 +12,7 @@ import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowRule;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.contracts.codec.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.contracts.rules.RuleVersions;
 
 /**
  * Rule 2 of SPEC 4.1, SUSTAINED_OVERHEAT, in two plain parts. First, one asset's readings (in event-time

@@ -11,7 +11,7 @@ import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.contracts.codec.AlertIds;
-import io.assetalerts.udfs.rules.RuleVersions;
+import io.assetalerts.contracts.rules.RuleVersions;
 import org.junit.jupiter.api.Test;
 
 class ThresholdRuleTest {

@@ -1,6 +1,5 @@
-package io.assetalerts.jobs.testing;
+package io.assetalerts.tools.kafka;
 
-import io.assetalerts.tools.kafka.KafkaBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

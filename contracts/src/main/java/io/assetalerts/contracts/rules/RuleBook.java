@@ -1,4 +1,4 @@
-package io.assetalerts.udfs.rules;
+package io.assetalerts.contracts.rules;
 
 import java.io.Serializable;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.assetalerts.udfs.rules;
+package io.assetalerts.contracts.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.assetalerts.udfs.kafka;
+package io.assetalerts.contracts.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,31 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import io.assetalerts.schemas.state.RuleChange;
 import io.assetalerts.contracts.codec.Decoded;
-import io.assetalerts.udfs.config.InvalidFlagException;
-import io.assetalerts.udfs.config.JobSettings;
 import io.assetalerts.contracts.codec.RuleRecords;
-import io.assetalerts.udfs.rules.RuleSnapshot;
+import io.assetalerts.schemas.state.RuleChange;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the whole rules topic once, from its beginning to its end as it is now. It is small (one record per scope
- * after compaction). The alert job does this at submission ({@link RuleSnapshot}), which also checks before the job is
+ * after compaction). The alert job does this at submission (its rule snapshot), which also checks before the job is
  * submitted that the topic exists and the broker answers, so a wrong {@code --rules-topic} or
  * {@code --bootstrap-servers} fails {@code flink run} with one line; the {@code rules list} tool does it to show what
- * is in force.
+ * is in force. Records are decoded as the job decodes them ({@link RuleRecords}).
  */
 public final class RulesTopic {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RulesTopic.class);
 
     private RulesTopic() {
     }
@@ -41,17 +34,33 @@ public final class RulesTopic {
     public record Contents(List<RuleChange> changes, List<String> rejected, Map<Integer, Long> endOffsets) {
     }
 
-    /** What the alert job applies before it judges any reading. */
-    public static RuleSnapshot snapshot(JobSettings job, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(job.kafkaProperties());
-        props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, job.groupId() + "-rules-snapshot");
-        Contents contents = read(job.bootstrapServers(), props, topic, timeout);
-        LOG.info("Read {} rule records of '{}' up to offsets {} ({} invalid, dead-lettered when the job reads them)",
-                contents.changes().size(), topic, contents.endOffsets(), contents.rejected().size());
-        return new RuleSnapshot(contents.changes(), contents.endOffsets());
+    /**
+     * The topic or the broker cannot be read: {@link #flag()} names the flag to correct ({@code bootstrap-servers} or
+     * {@code rules-topic}), {@link #problem()} says what is wrong.
+     */
+    public static final class UnreadableException extends IllegalArgumentException {
+        private final String flag;
+        private final String problem;
+
+        UnreadableException(String flag, String problem) {
+            super("--" + flag + ": " + problem);
+            this.flag = flag;
+            this.problem = problem;
+        }
+
+        public String flag() {
+            return flag;
+        }
+
+        public String problem() {
+            return problem;
+        }
     }
 
+    /**
+     * @throws UnreadableException when the broker does not answer, the topic does not exist or cannot be read to its
+     *     end within {@code timeout}
+     */
     public static Contents read(String bootstrapServers, Properties clientProperties, String topic, Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
@@ -68,11 +77,11 @@ public final class RulesTopic {
             try {
                 infos = consumer.partitionsFor(topic, timeout);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new InvalidFlagException("bootstrap-servers", "no answer from '" + bootstrapServers
+                throw new UnreadableException("bootstrap-servers", "no answer from '" + bootstrapServers
                         + "' within " + timeout + " while reading --rules-topic '" + topic + "'");
             }
             if (infos == null || infos.isEmpty()) {
-                throw new InvalidFlagException("rules-topic", "topic '" + topic + "' does not exist on "
+                throw new UnreadableException("rules-topic", "topic '" + topic + "' does not exist on "
                         + bootstrapServers + "; create it (compacted, see create-topics)");
             }
             List<TopicPartition> partitions = infos.stream()
@@ -84,7 +93,7 @@ public final class RulesTopic {
             List<String> rejected = new ArrayList<>();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new InvalidFlagException("rules-topic", "could not read topic '" + topic + "' to its end"
+                    throw new UnreadableException("rules-topic", "could not read topic '" + topic + "' to its end"
                             + " within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
