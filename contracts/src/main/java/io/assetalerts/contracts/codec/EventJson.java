@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -40,6 +42,9 @@ import io.assetalerts.schemas.SilenceParameters;
 import io.assetalerts.schemas.SustainedOverheatParameters;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.ThresholdParameters;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
 
 /**
  * The strict JSON wire codec of the event contracts (SPEC 3): turns Kafka record values into the Avro contract
@@ -70,11 +75,8 @@ public final class EventJson {
 
     public static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    private static final String ASSET_REGISTERED = "AssetRegistered";
-    private static final String TELEMETRY_RECEIVED = "TelemetryReceived";
     private static final String ALERT_TRIGGERED = "AlertTriggered";
     private static final String RULE_SET = "RuleSet";
-    private static final String ALERT_RESOLVED = "AlertResolved";
 
     /** The most adjacent hot windows a SUSTAINED_OVERHEAT rule may ask for (one CEP pattern serves 1..this). */
     public static final int MAX_WINDOW_COUNT = 60;
@@ -109,53 +111,230 @@ public final class EventJson {
 
     private EventJson() {}
 
-    public static Decoded<AssetRegistered> decodeAssetRegistered(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            requireEventType(json, ASSET_REGISTERED);
-            return Decoded.ok(AssetRegistered.newBuilder()
-                    .setEventId(required(json, "eventId", EventJson::id))
-                    .setEventType(ASSET_REGISTERED)
-                    .setAssetId(required(json, "assetId", EventJson::id))
-                    .setAssetType(required(json, "assetType", EventJson::id))
-                    .setLocation(required(json, "location", EventJson::string))
-                    .setTimestamp(required(json, "timestamp", EventJson::timestamp))
-                    .build());
-        } catch (Rejection r) {
-            return r.toDecoded();
+    /*
+     * The event contracts' codecs are made from their Avro schemas (SchemaCodec): a field is required when the schema
+     * gives it neither a null branch nor a default, absent or null fields take the schema's default, each type of the
+     * schema has its reader and its writer, and the table below adds what a schema cannot say. Adding an optional
+     * field to one of these schemas is therefore a schema-only change: decoded when present, written when set.
+     * RuleSet keeps a hand-written decoder: its nested parameters reject unknown keys and check each other.
+     */
+
+    /** Value constraints beyond the schema's types, by "Record.field" or by field name in any record. */
+    private static final Map<String, FieldReader<?>> CONSTRAINTS = Map.ofEntries(
+            constraint("eventId", EventJson::id),
+            constraint("alertId", EventJson::id),
+            constraint("assetId", EventJson::id),
+            constraint("assetType", EventJson::id),
+            constraint("severity", EventJson::id),
+            constraint("readingId", EventJson::id),
+            constraint("temperature", EventJson::temperature),
+            constraint("peakTemperature", EventJson::temperature),
+            constraint("power", EventJson::power),
+            constraint("AlertResolved.rule", EventJson::id),
+            constraint("DeadLetter.reason", EventJson::id),
+            constraint("DeadLetter.sourceTopic", EventJson::id),
+            constraint("DeadLetter.job", EventJson::id),
+            constraint("DeadLetter.payloadEncoding", EventJson::payloadEncoding));
+    private static Map.Entry<String, FieldReader<?>> constraint(String field, FieldReader<?> reader) {
+        return Map.entry(field, reader);
+    }
+
+    /** Records whose {@code eventType} must be present (the alert's is optional: the seed's alerts had none). */
+    private static final Set<String> EVENT_TYPE_REQUIRED = Set.of("AssetRegistered", "TelemetryReceived",
+            "AlertResolved");
+    /** Checked and written after every other field: a raw reading's optional id, as devices send it. */
+    private static final Set<String> LAST = Set.of("DeviceReading.readingId");
+    /** Written only when they differ from their default. */
+    private static final Set<String> OMITTED_AT_DEFAULT = Set.of("DeadLetter.truncated");
+
+    private static final SchemaCodec<AssetRegistered> ASSET_REGISTERED_CODEC = new SchemaCodec<>(AssetRegistered::new);
+    private static final SchemaCodec<TelemetryReceived> TELEMETRY_CODEC = new SchemaCodec<>(TelemetryReceived::new);
+    private static final SchemaCodec<DeviceReading> DEVICE_READING_CODEC = new SchemaCodec<>(DeviceReading::new);
+    private static final SchemaCodec<AlertTriggered> ALERT_TRIGGERED_CODEC = new SchemaCodec<>(AlertTriggered::new);
+    private static final SchemaCodec<AlertResolved> ALERT_RESOLVED_CODEC = new SchemaCodec<>(AlertResolved::new);
+    private static final SchemaCodec<DeadLetter> DEAD_LETTER_CODEC = new SchemaCodec<>(DeadLetter::new);
+
+    /** The JSON form of one type of the schemas: which reader checks it and how it is written. */
+    enum Kind {
+        STRING, DOUBLE, LONG, INT, BOOLEAN, TIMESTAMP, STRING_ARRAY;
+
+        static Kind of(Schema schema, String where) {
+            return switch (schema.getType()) {
+                case STRING -> STRING;
+                case DOUBLE -> DOUBLE;
+                case INT -> INT;
+                case BOOLEAN -> BOOLEAN;
+                case LONG -> schema.getLogicalType() instanceof LogicalTypes.TimestampMillis ? TIMESTAMP : LONG;
+                case ARRAY -> {
+                    if (schema.getElementType().getType() != Schema.Type.STRING) {
+                        throw new IllegalStateException(where + ": no JSON form for an array of "
+                                + schema.getElementType());
+                    }
+                    yield STRING_ARRAY;
+                }
+                default -> throw new IllegalStateException(where + ": no JSON form for " + schema);
+            };
+        }
+
+        FieldReader<?> reader() {
+            return switch (this) {
+                case STRING -> EventJson::string;
+                case DOUBLE -> EventJson::finiteNumber;
+                case LONG -> EventJson::longNumber;
+                case INT -> EventJson::intNumber;
+                case BOOLEAN -> EventJson::bool;
+                case TIMESTAMP -> EventJson::timestamp;
+                case STRING_ARRAY -> EventJson::ids;
+            };
+        }
+
+        @SuppressWarnings("unchecked")
+        void write(JsonGenerator json, String field, Object value) throws IOException {
+            switch (this) {
+                case STRING -> json.writeStringField(field, value.toString());
+                case DOUBLE -> writeNumber(json, field, (Double) value);
+                case LONG -> json.writeNumberField(field, (Long) value);
+                case INT -> json.writeNumberField(field, (Integer) value);
+                case BOOLEAN -> json.writeBooleanField(field, (Boolean) value);
+                case TIMESTAMP -> json.writeStringField(field, JsonTimestamps.format((Instant) value));
+                case STRING_ARRAY -> {
+                    json.writeArrayFieldStart(field);
+                    for (Object item : (List<Object>) value) {
+                        json.writeString(requireField(item, field + "[]").toString());
+                    }
+                    json.writeEndArray();
+                }
+            }
         }
     }
 
-    public static Decoded<TelemetryReceived> decodeTelemetryReceived(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            requireEventType(json, TELEMETRY_RECEIVED);
-            return Decoded.ok(TelemetryReceived.newBuilder()
-                    .setEventId(required(json, "eventId", EventJson::id))
-                    .setEventType(TELEMETRY_RECEIVED)
-                    .setAssetId(required(json, "assetId", EventJson::id))
-                    .setPower(required(json, "power", EventJson::power))
-                    .setTemperature(required(json, "temperature", EventJson::temperature))
-                    .setTimestamp(required(json, "timestamp", EventJson::timestamp))
-                    .build());
-        } catch (Rejection r) {
-            return r.toDecoded();
+    /** One field of a schema, as the codec reads and writes it. */
+    private record FieldCodec(int position, String name, Kind kind, boolean nullable, boolean required,
+            Object defaultValue, FieldReader<?> reader, boolean eventType, boolean omittedAtDefault) {
+
+        static FieldCodec of(Schema record, Schema.Field field) {
+            String qualified = record.getName() + "." + field.name();
+            Schema type = field.schema();
+            boolean nullable = type.isNullable();
+            if (type.isUnion()) {
+                List<Schema> branches = type.getTypes().stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
+                if (branches.size() != 1) {
+                    throw new IllegalStateException(qualified + ": no JSON form for " + type);
+                }
+                type = branches.get(0);
+            }
+            Kind kind = Kind.of(type, qualified);
+            boolean eventType = field.name().equals("eventType");
+            boolean required = (!nullable && !field.hasDefaultValue())
+                    || (eventType && EVENT_TYPE_REQUIRED.contains(record.getName()));
+            Object defaultValue = field.hasDefaultValue() && !nullable ? defaultOf(kind, field.defaultVal()) : null;
+            FieldReader<?> reader = CONSTRAINTS.getOrDefault(qualified,
+                    CONSTRAINTS.getOrDefault(field.name(), kind.reader()));
+            return new FieldCodec(field.pos(), field.name(), kind, nullable, required, defaultValue, reader, eventType,
+                    OMITTED_AT_DEFAULT.contains(qualified));
         }
+
+        private static Object defaultOf(Kind kind, Object avroDefault) {
+            return switch (kind) {
+                case STRING_ARRAY -> List.copyOf((List<?>) avroDefault);
+                case LONG, TIMESTAMP -> ((Number) avroDefault).longValue();
+                case INT -> ((Number) avroDefault).intValue();
+                case DOUBLE -> ((Number) avroDefault).doubleValue();
+                default -> avroDefault;
+            };
+        }
+
+        /** A fresh default: an array default becomes a list of its own, as the record may be changed. */
+        Object freshDefault() {
+            return kind == Kind.STRING_ARRAY ? new ArrayList<>((List<?>) defaultValue) : defaultValue;
+        }
+    }
+
+    /**
+     * The decoder and encoder of one event contract, from its schema. Fields are written in schema order, those in
+     * {@link #LAST} at the end, and checked in the same order but for {@code eventType}, checked first (it says which
+     * contract the record claims).
+     */
+    static final class SchemaCodec<T extends IndexedRecord> {
+        private final Supplier<T> factory;
+        private final String recordName;
+        /** Schema order, those in {@link #LAST} at the end: how a record is written. */
+        private final List<FieldCodec> written;
+        /** The same with {@code eventType} first: how a record is checked. */
+        private final List<FieldCodec> checked;
+
+        SchemaCodec(Supplier<T> factory) {
+            this.factory = factory;
+            Schema schema = factory.get().getSchema();
+            this.recordName = schema.getName();
+            List<FieldCodec> inOrder = new ArrayList<>();
+            List<FieldCodec> last = new ArrayList<>();
+            for (Schema.Field field : schema.getFields()) {
+                FieldCodec codec = FieldCodec.of(schema, field);
+                (LAST.contains(recordName + "." + field.name()) ? last : inOrder).add(codec);
+            }
+            inOrder.addAll(last);
+            this.written = List.copyOf(inOrder);
+            List<FieldCodec> eventTypeFirst = new ArrayList<>(inOrder.stream().filter(FieldCodec::eventType).toList());
+            inOrder.stream().filter(f -> !f.eventType()).forEach(eventTypeFirst::add);
+            this.checked = List.copyOf(eventTypeFirst);
+        }
+
+        Decoded<T> decode(byte[] utf8) {
+            try {
+                ObjectNode json = parseObject(utf8);
+                T record = factory.get();
+                for (FieldCodec field : checked) {
+                    JsonNode value = json.get(field.name());
+                    Object read;
+                    if (value == null || value.isNull()) {
+                        if (field.required()) {
+                            throw new Rejection(MISSING_FIELD, "required field '" + field.name() + "' is "
+                                    + (value == null ? "missing" : "null"));
+                        }
+                        read = field.freshDefault();
+                    } else {
+                        read = field.reader().read(field.name(), value);
+                    }
+                    if (field.eventType()) {
+                        checkEventType((String) read, recordName);
+                    }
+                    record.put(field.position(), read);
+                }
+                return Decoded.ok(record);
+            } catch (Rejection r) {
+                return r.toDecoded();
+            }
+        }
+
+        byte[] encode(T record) {
+            return write(json -> {
+                for (FieldCodec field : written) {
+                    Object value = record.get(field.position());
+                    if (value == null && field.nullable()) {
+                        continue;
+                    }
+                    requireField(value, field.name());
+                    if (field.omittedAtDefault() && value.equals(field.defaultValue())) {
+                        continue;
+                    }
+                    field.kind().write(json, field.name(), value);
+                }
+            });
+        }
+    }
+
+    public static Decoded<AssetRegistered> decodeAssetRegistered(byte[] utf8) {
+        return ASSET_REGISTERED_CODEC.decode(utf8);
+    }
+
+    public static Decoded<TelemetryReceived> decodeTelemetryReceived(byte[] utf8) {
+        return TELEMETRY_CODEC.decode(utf8);
     }
 
     /** Decodes a raw reading from {@code telemetry.raw}; it has no eventType, and readingId is checked last. */
     public static Decoded<DeviceReading> decodeDeviceReading(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            String assetId = required(json, "assetId", EventJson::id);
-            double power = required(json, "power", EventJson::power);
-            double temperature = required(json, "temperature", EventJson::temperature);
-            Instant timestamp = required(json, "timestamp", EventJson::timestamp);
-            String readingId = optional(json, "readingId", EventJson::id);
-            return Decoded.ok(new DeviceReading(readingId, assetId, power, temperature, timestamp));
-        } catch (Rejection r) {
-            return r.toDecoded();
-        }
+        return DEVICE_READING_CODEC.decode(utf8);
     }
 
     /**
@@ -163,59 +342,12 @@ public final class EventJson {
      * reason and timestamp, so the additive fields take their schema defaults when absent.
      */
     public static Decoded<AlertTriggered> decodeAlertTriggered(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            String eventType = optional(json, "eventType", EventJson::string);
-            if (eventType != null) {
-                checkEventType(eventType, ALERT_TRIGGERED);
-            }
-            return Decoded.ok(AlertTriggered.newBuilder()
-                    .setAlertId(required(json, "alertId", EventJson::id))
-                    .setEventType(ALERT_TRIGGERED)
-                    .setAssetId(required(json, "assetId", EventJson::id))
-                    .setSeverity(required(json, "severity", EventJson::id))
-                    .setReason(required(json, "reason", EventJson::string))
-                    .setRule(orDefault(optional(json, "rule", EventJson::string), ""))
-                    .setAssetType(optional(json, "assetType", EventJson::id))
-                    .setLocation(optional(json, "location", EventJson::string))
-                    .setTemperature(optional(json, "temperature", EventJson::temperature))
-                    .setThreshold(optional(json, "threshold", EventJson::finiteNumber))
-                    .setWindowStart(optional(json, "windowStart", EventJson::timestamp))
-                    .setWindowEnd(optional(json, "windowEnd", EventJson::timestamp))
-                    .setEventIds(orDefault(optional(json, "eventIds", EventJson::ids), new ArrayList<>()))
-                    .setTimestamp(required(json, "timestamp", EventJson::timestamp))
-                    .setRuleVersion(optional(json, "ruleVersion", EventJson::longNumber))
-                    .setRuleScope(optional(json, "ruleScope", EventJson::string))
-                    .build());
-        } catch (Rejection r) {
-            return r.toDecoded();
-        }
+        return ALERT_TRIGGERED_CODEC.decode(utf8);
     }
 
     /** Decodes an alert's end as written to {@code alert.events}. */
     public static Decoded<AlertResolved> decodeAlertResolved(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            requireEventType(json, ALERT_RESOLVED);
-            return Decoded.ok(AlertResolved.newBuilder()
-                    .setAlertId(required(json, "alertId", EventJson::id))
-                    .setEventType(ALERT_RESOLVED)
-                    .setAssetId(required(json, "assetId", EventJson::id))
-                    .setRule(required(json, "rule", EventJson::id))
-                    .setSeverity(required(json, "severity", EventJson::id))
-                    .setReason(required(json, "reason", EventJson::string))
-                    .setAssetType(optional(json, "assetType", EventJson::id))
-                    .setLocation(optional(json, "location", EventJson::string))
-                    .setEpisodeStart(required(json, "episodeStart", EventJson::timestamp))
-                    .setTimestamp(required(json, "timestamp", EventJson::timestamp))
-                    .setDurationMillis(required(json, "durationMillis", EventJson::longNumber))
-                    .setPeakTemperature(optional(json, "peakTemperature", EventJson::temperature))
-                    .setRuleVersion(optional(json, "ruleVersion", EventJson::longNumber))
-                    .setRuleScope(optional(json, "ruleScope", EventJson::string))
-                    .build());
-        } catch (Rejection r) {
-            return r.toDecoded();
-        }
+        return ALERT_RESOLVED_CODEC.decode(utf8);
     }
 
     /** The {@code eventType} of a record of {@code alert.events}: AlertTriggered (also when absent, as the seed wrote) or AlertResolved. */
@@ -229,56 +361,11 @@ public final class EventJson {
     }
 
     public static byte[] encode(AlertResolved resolved) {
-        return write(json -> {
-            writeString(json, "alertId", resolved.getAlertId());
-            writeString(json, "eventType", resolved.getEventType());
-            writeString(json, "assetId", resolved.getAssetId());
-            writeString(json, "rule", resolved.getRule());
-            writeString(json, "severity", resolved.getSeverity());
-            writeString(json, "reason", resolved.getReason());
-            if (resolved.getAssetType() != null) {
-                writeString(json, "assetType", resolved.getAssetType());
-            }
-            if (resolved.getLocation() != null) {
-                writeString(json, "location", resolved.getLocation());
-            }
-            writeTimestamp(json, "episodeStart", resolved.getEpisodeStart());
-            writeTimestamp(json, "timestamp", resolved.getTimestamp());
-            json.writeNumberField("durationMillis", resolved.getDurationMillis());
-            if (resolved.getPeakTemperature() != null) {
-                writeNumber(json, "peakTemperature", resolved.getPeakTemperature());
-            }
-            if (resolved.getRuleVersion() != null) {
-                json.writeNumberField("ruleVersion", resolved.getRuleVersion());
-            }
-            if (resolved.getRuleScope() != null) {
-                writeString(json, "ruleScope", resolved.getRuleScope());
-            }
-        });
+        return ALERT_RESOLVED_CODEC.encode(resolved);
     }
 
     public static Decoded<DeadLetter> decodeDeadLetter(byte[] utf8) {
-        try {
-            ObjectNode json = parseObject(utf8);
-            return Decoded.ok(DeadLetter.newBuilder()
-                    .setReason(required(json, "reason", EventJson::id))
-                    .setMessage(required(json, "message", EventJson::string))
-                    .setSourceTopic(required(json, "sourceTopic", EventJson::id))
-                    .setPartition(required(json, "partition", EventJson::intNumber))
-                    .setOffset(required(json, "offset", EventJson::longNumber))
-                    .setKey(optional(json, "key", EventJson::string))
-                    .setPayload(optional(json, "payload", EventJson::string))
-                    .setPayloadEncoding(orDefault(
-                            optional(json, "payloadEncoding", EventJson::payloadEncoding),
-                            DeadLetters.PAYLOAD_ENCODING_UTF8))
-                    .setJob(required(json, "job", EventJson::id))
-                    .setDetectedAt(required(json, "detectedAt", EventJson::timestamp))
-                    .setTruncated(orDefault(optional(json, "truncated", EventJson::bool), false))
-                    .setPayloadBytes(optional(json, "payloadBytes", EventJson::intNumber))
-                    .build());
-        } catch (Rejection r) {
-            return r.toDecoded();
-        }
+        return DEAD_LETTER_CODEC.decode(utf8);
     }
 
     /**
@@ -508,105 +595,24 @@ public final class EventJson {
     }
 
     public static byte[] encode(AssetRegistered event) {
-        return write(json -> {
-            writeString(json, "eventId", event.getEventId());
-            writeString(json, "eventType", event.getEventType());
-            writeString(json, "assetId", event.getAssetId());
-            writeString(json, "assetType", event.getAssetType());
-            writeString(json, "location", event.getLocation());
-            writeTimestamp(json, "timestamp", event.getTimestamp());
-        });
+        return ASSET_REGISTERED_CODEC.encode(event);
     }
 
     public static byte[] encode(TelemetryReceived event) {
-        return write(json -> {
-            writeString(json, "eventId", event.getEventId());
-            writeString(json, "eventType", event.getEventType());
-            writeString(json, "assetId", event.getAssetId());
-            writeNumber(json, "power", event.getPower());
-            writeNumber(json, "temperature", event.getTemperature());
-            writeTimestamp(json, "timestamp", event.getTimestamp());
-        });
+        return TELEMETRY_CODEC.encode(event);
     }
 
     /** Writes a raw reading as devices send it; for simulators and tests. */
     public static byte[] encode(DeviceReading reading) {
-        return write(json -> {
-            writeString(json, "assetId", reading.getAssetId());
-            writeNumber(json, "power", reading.getPower());
-            writeNumber(json, "temperature", reading.getTemperature());
-            writeTimestamp(json, "timestamp", reading.getTimestamp());
-            if (reading.getReadingId() != null) {
-                writeString(json, "readingId", reading.getReadingId());
-            }
-        });
+        return DEVICE_READING_CODEC.encode(reading);
     }
 
     public static byte[] encode(AlertTriggered alert) {
-        return write(json -> {
-            writeString(json, "alertId", alert.getAlertId());
-            writeString(json, "eventType", alert.getEventType());
-            writeString(json, "assetId", alert.getAssetId());
-            writeString(json, "severity", alert.getSeverity());
-            writeString(json, "reason", alert.getReason());
-            writeString(json, "rule", alert.getRule());
-            if (alert.getAssetType() != null) {
-                writeString(json, "assetType", alert.getAssetType());
-            }
-            if (alert.getLocation() != null) {
-                writeString(json, "location", alert.getLocation());
-            }
-            if (alert.getTemperature() != null) {
-                writeNumber(json, "temperature", alert.getTemperature());
-            }
-            if (alert.getThreshold() != null) {
-                writeNumber(json, "threshold", alert.getThreshold());
-            }
-            if (alert.getWindowStart() != null) {
-                writeTimestamp(json, "windowStart", alert.getWindowStart());
-            }
-            if (alert.getWindowEnd() != null) {
-                writeTimestamp(json, "windowEnd", alert.getWindowEnd());
-            }
-            List<String> eventIds = requireField(alert.getEventIds(), "eventIds");
-            json.writeArrayFieldStart("eventIds");
-            for (String eventId : eventIds) {
-                json.writeString(requireField(eventId, "eventIds[]"));
-            }
-            json.writeEndArray();
-            writeTimestamp(json, "timestamp", alert.getTimestamp());
-            if (alert.getRuleVersion() != null) {
-                json.writeNumberField("ruleVersion", alert.getRuleVersion());
-            }
-            if (alert.getRuleScope() != null) {
-                writeString(json, "ruleScope", alert.getRuleScope());
-            }
-        });
+        return ALERT_TRIGGERED_CODEC.encode(alert);
     }
 
     public static byte[] encode(DeadLetter deadLetter) {
-        return write(json -> {
-            writeString(json, "reason", deadLetter.getReason());
-            writeString(json, "message", deadLetter.getMessage());
-            writeString(json, "sourceTopic", deadLetter.getSourceTopic());
-            json.writeNumberField("partition", deadLetter.getPartition());
-            json.writeNumberField("offset", deadLetter.getOffset());
-            if (deadLetter.getKey() != null) {
-                writeString(json, "key", deadLetter.getKey());
-            }
-            if (deadLetter.getPayload() != null) {
-                writeString(json, "payload", deadLetter.getPayload());
-            }
-            writeString(json, "payloadEncoding", deadLetter.getPayloadEncoding());
-            writeString(json, "job", deadLetter.getJob());
-            writeTimestamp(json, "detectedAt", deadLetter.getDetectedAt());
-            if (deadLetter.getTruncated()) {
-                json.writeBooleanField("truncated", true);
-            }
-            if (deadLetter.getPayloadBytes() != null) {
-                json.writeNumberField("payloadBytes", deadLetter.getPayloadBytes());
-            }
-        });
+        return DEAD_LETTER_CODEC.encode(deadLetter);
     }
 
     private static ObjectNode parseObject(byte[] utf8) {
@@ -638,10 +644,6 @@ public final class EventJson {
         return (ObjectNode) root;
     }
 
-    private static void requireEventType(ObjectNode json, String expected) {
-        checkEventType(required(json, "eventType", EventJson::string), expected);
-    }
-
     private static void checkEventType(String actual, String expected) {
         if (!expected.equals(actual)) {
             throw new Rejection(UNKNOWN_EVENT_TYPE,
@@ -669,10 +671,6 @@ public final class EventJson {
     private static <T> T optional(ObjectNode json, String field, FieldReader<T> reader) {
         JsonNode value = json.get(field);
         return value == null || value.isNull() ? null : reader.read(field, value);
-    }
-
-    private static <T> T orDefault(T value, T defaultValue) {
-        return value == null ? defaultValue : value;
     }
 
     private static String string(String field, JsonNode value) {

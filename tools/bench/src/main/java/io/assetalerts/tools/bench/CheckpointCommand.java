@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,11 +20,8 @@ import picocli.CommandLine.Option;
         description = "Wait for a checkpoint completed after a point in time and report its size and duration.")
 final class CheckpointCommand implements Callable<Integer> {
 
-    @Option(names = "--rest", required = true)
-    String restUrl;
-
-    @Option(names = "--job", required = true)
-    String jobId;
+    @Mixin
+    FlinkJobOptions flink;
 
     @Option(names = "--after-millis", required = true, description = "epoch ms the checkpoint must be triggered after")
     long afterMillis;
@@ -36,14 +34,14 @@ final class CheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlinkRest rest = new FlinkRest(restUrl);
+        FlinkRest rest = new FlinkRest(flink.restUrl);
         Deadline deadline = Deadline.in(timeout);
         while (true) {
-            JsonNode stats = rest.checkpoints(jobId);
+            JsonNode stats = rest.checkpoints(flink.jobId);
             JsonNode completed = stats.path("latest").path("completed");
             if (completed.isObject() && completed.path("trigger_timestamp").asLong() > afterMillis) {
                 ObjectNode result = Json.object();
-                result.put("job", jobId);
+                result.put("job", flink.jobId);
                 result.put("id", completed.path("id").asLong());
                 result.put("stateSizeBytes", completed.path("state_size").asLong());
                 result.put("checkpointedSizeBytes", completed.path("checkpointed_size").asLong());
@@ -59,11 +57,11 @@ final class CheckpointCommand implements Callable<Integer> {
                         completed.path("end_to_end_duration").asLong() / 1e3, completed.path("external_path").asText());
                 return 0;
             }
-            String state = rest.state(jobId);
+            String state = rest.state(flink.jobId);
             if (!state.equals("RUNNING")) {
-                throw new Bench.BenchFailure("job " + jobId + " is " + state + " while waiting for a checkpoint");
+                throw new Bench.BenchFailure("job " + flink.jobId + " is " + state + " while waiting for a checkpoint");
             }
-            deadline.check(() -> "no checkpoint of job " + jobId + " triggered after " + afterMillis + " completed");
+            deadline.check(() -> "no checkpoint of job " + flink.jobId + " triggered after " + afterMillis + " completed");
             deadline.pause(Duration.ofMillis(500));
         }
     }

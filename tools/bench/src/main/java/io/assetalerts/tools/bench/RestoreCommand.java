@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,11 +20,8 @@ import picocli.CommandLine.Option;
         description = "Time a job restored from a checkpoint until it runs and its source reads again.")
 final class RestoreCommand implements Callable<Integer> {
 
-    @Option(names = "--rest", required = true)
-    String restUrl;
-
-    @Option(names = "--job", required = true)
-    String jobId;
+    @Mixin
+    FlinkJobOptions flink;
 
     @Option(names = "--topic", required = true)
     String topic;
@@ -42,22 +40,22 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlinkRest rest = new FlinkRest(restUrl);
+        FlinkRest rest = new FlinkRest(flink.restUrl);
         Deadline deadline = Deadline.in(timeout);
         while (true) {
-            JsonNode job = rest.job(jobId);
+            JsonNode job = rest.job(flink.jobId);
             if (rest.allTasksRunning(job)) {
                 break;
             }
             String state = job.path("state").asText();
             if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
-                throw new Bench.BenchFailure("the restored job " + jobId + " is " + state);
+                throw new Bench.BenchFailure("the restored job " + flink.jobId + " is " + state);
             }
-            deadline.check(() -> "the restored job " + jobId + " is not running (" + state + ")");
+            deadline.check(() -> "the restored job " + flink.jobId + " is not running (" + state + ")");
             deadline.pause(Duration.ofMillis(100));
         }
         long runningAt = System.currentTimeMillis();
-        SourceCounter source = SourceCounter.await(rest, jobId, topic, deadline);
+        SourceCounter source = SourceCounter.await(rest, flink.jobId, topic, deadline);
         long count;
         while ((count = source.count()) == 0) {
             deadline.check(() -> "the restored job's source has read nothing");
@@ -65,12 +63,12 @@ final class RestoreCommand implements Callable<Integer> {
         }
         long consumingAt = System.currentTimeMillis();
         ObjectNode result = Json.object();
-        result.put("job", jobId);
+        result.put("job", flink.jobId);
         result.put("restoredFrom", from);
         result.put("secondsToRunning", Json.round((runningAt - sinceMillis) / 1e3, 2));
         result.put("secondsToConsuming", Json.round((consumingAt - sinceMillis) / 1e3, 2));
         result.put("firstCount", count);
-        result.set("restoredCheckpoint", rest.checkpoints(jobId).path("latest").path("restored"));
+        result.set("restoredCheckpoint", rest.checkpoints(flink.jobId).path("latest").path("restored"));
         Json.write(out, result);
         System.out.printf("restore: running %.1f s, reading again %.1f s after flink run -s%n",
                 (runningAt - sinceMillis) / 1e3, (consumingAt - sinceMillis) / 1e3);

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,11 +58,8 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--telemetry-topic", required = true)
     String telemetryTopic;
 
-    @Option(names = "--rest", required = true, description = "Flink REST URL")
-    String restUrl;
-
-    @Option(names = "--job", required = true, description = "the alert job's id")
-    String jobId;
+    @Mixin
+    FlinkJobOptions flink;
 
     @Option(names = "--group-id", required = true,
             description = "the job's consumer group: the offsets it commits on checkpoints give a second lag figure")
@@ -105,8 +103,8 @@ final class SoakCommand implements Callable<Integer> {
         // about 1 spike per asset per 17 min and a sustained overheat (5 min) for 10% of the assets somewhere in the run
         BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(assets, seed, Instant.now(), seconds, 0.001, 0.10,
                 300));
-        FlinkRest rest = new FlinkRest(restUrl);
-        SourceCounter source = SourceCounter.await(rest, jobId, telemetryTopic, Deadline.in(Duration.ofMinutes(2)));
+        FlinkRest rest = new FlinkRest(flink.restUrl);
+        SourceCounter source = SourceCounter.await(rest, flink.jobId, telemetryTopic, Deadline.in(Duration.ofMinutes(2)));
         Admin admin = BenchKafka.admin(bootstrap);
         AtomicLong sent = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -232,7 +230,7 @@ final class SoakCommand implements Callable<Integer> {
             double recordsPerSecond, long sourceMetric) throws Exception {
         ObjectNode sample = Json.object();
         sample.put("minute", Json.round(minute, 2));
-        JsonNode job = rest.job(jobId);
+        JsonNode job = rest.job(flink.jobId);
         sample.put("jobState", job.path("state").asText());
         sample.put("sent", sent);
         sample.put("inKafka", inKafka);
@@ -241,7 +239,7 @@ final class SoakCommand implements Callable<Integer> {
         sample.put("lagRecords", Math.max(0, inKafka - committed));
         sample.put("sourceNumRecordsOut", sourceMetric);
         sample.put("recordsPerSecond", Math.round(recordsPerSecond));
-        JsonNode checkpoints = rest.checkpoints(jobId);
+        JsonNode checkpoints = rest.checkpoints(flink.jobId);
         JsonNode latest = checkpoints.path("latest").path("completed");
         sample.put("checkpointsCompleted", checkpoints.path("counts").path("completed").asLong());
         sample.put("checkpointsFailed", checkpoints.path("counts").path("failed").asLong());
@@ -258,12 +256,12 @@ final class SoakCommand implements Callable<Integer> {
         }
         sample.put("heapUsedBytes", heap);
         // every vertex's busy / back-pressured / idle ms per second (average and maximum over its subtasks)
-        sample.set("vertices", ThroughputCommand.timeBreakdown(rest, jobId, committed).path("vertices"));
+        sample.set("vertices", ThroughputCommand.timeBreakdown(rest, flink.jobId, committed).path("vertices"));
         Map<String, Double> keys = new TreeMap<>();
         Map<String, Double> live = new TreeMap<>();
         for (FlinkRest.Vertex vertex : rest.vertices(job)) {
             List<String> wanted = new ArrayList<>();
-            for (String id : rest.metricNames(jobId, vertex.id())) {
+            for (String id : rest.metricNames(flink.jobId, vertex.id())) {
                 if (id.endsWith(KEYS) || id.endsWith(LIVE)) {
                     wanted.add(id);
                 }
@@ -271,7 +269,7 @@ final class SoakCommand implements Callable<Integer> {
             if (wanted.isEmpty()) {
                 continue;
             }
-            rest.aggregated(jobId, vertex.id(), wanted, "sum").forEach((id, byAgg) -> {
+            rest.aggregated(flink.jobId, vertex.id(), wanted, "sum").forEach((id, byAgg) -> {
                 double value = byAgg.getOrDefault("sum", 0.0);
                 (id.endsWith(KEYS) ? keys : live).merge(stateName(id), value, Double::sum);
             });

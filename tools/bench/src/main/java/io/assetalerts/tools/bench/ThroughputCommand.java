@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,11 +27,8 @@ final class ThroughputCommand implements Callable<Integer> {
     private static final List<String> TIME_METRICS =
             List.of("busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "idleTimeMsPerSecond");
 
-    @Option(names = "--rest", required = true, description = "Flink REST URL, e.g. http://127.0.0.1:18081")
-    String restUrl;
-
-    @Option(names = "--job", required = true)
-    String jobId;
+    @Mixin
+    FlinkJobOptions flink;
 
     @Option(names = "--topic", required = true, description = "the topic whose source vertex is measured")
     String topic;
@@ -57,12 +55,12 @@ final class ThroughputCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlinkRest rest = new FlinkRest(restUrl);
+        FlinkRest rest = new FlinkRest(flink.restUrl);
         Deadline deadline = Deadline.in(timeout);
-        SourceCounter source = SourceCounter.await(rest, jobId, topic, deadline);
+        SourceCounter source = SourceCounter.await(rest, flink.jobId, topic, deadline);
         ObjectNode result = Json.object();
         result.put("label", label);
-        result.put("job", jobId);
+        result.put("job", flink.jobId);
         result.put("records", records);
         result.put("sourceVertex", source.vertex().name());
         result.put("sourceMetric", source.metric());
@@ -110,9 +108,9 @@ final class ThroughputCommand implements Callable<Integer> {
                 return 0;
             }
             lastBelowAt = now;
-            String state = rest.state(jobId);
+            String state = rest.state(flink.jobId);
             if (!state.equals("RUNNING")) {
-                throw new Bench.BenchFailure(label + ": job " + jobId + " is " + state + " after " + count + " of "
+                throw new Bench.BenchFailure(label + ": job " + flink.jobId + " is " + state + " after " + count + " of "
                         + records + " records");
             }
             if (now - lastMoveAt > stall.toNanos()) {
@@ -128,7 +126,7 @@ final class ThroughputCommand implements Callable<Integer> {
 
     /** busy / back-pressured / idle ms per second of every vertex, avg and max over its subtasks. */
     private ObjectNode timeBreakdown(FlinkRest rest, long count) throws Exception {
-        return timeBreakdown(rest, jobId, count);
+        return timeBreakdown(rest, flink.jobId, count);
     }
 
     static ObjectNode timeBreakdown(FlinkRest rest, String jobId, long count) throws Exception {
