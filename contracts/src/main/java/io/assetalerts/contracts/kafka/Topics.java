@@ -81,6 +81,9 @@ public final class Topics {
             try {
                 descriptions = admin.describeTopics(names).allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new TimeoutException("the broker did not describe " + names + " within " + timeout.toSeconds()
+                        + " s");
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;

@@ -109,7 +109,8 @@ final class Cli {
      * Reads {@code args} into {@code command}'s {@code @Option} and {@code @Parameters} fields: defaults from
      * {@code --config FILE}, {@code --kafka.*} taken aside. A wrong flag is a {@link BadFlag}.
      */
-    static Parsed parse(Object command, String... args) {
+    static Parsed parse(Object command, String... given) {
+        String[] args = normalize(given);
         List<String> rest = new ArrayList<>();
         Properties kafka = new Properties();
         String configFile = null;
@@ -138,9 +139,17 @@ final class Cli {
             }
         }
         CommandLine line = commandLine(command);
+        Set<String> blank = new TreeSet<>();
+        List<String> remaining = withoutBlankValues(rest, blank);
         if (configFile != null) {
             String file = configFile;
             Map<String, String> config = readConfig(file);
+            config.forEach((key, value) -> {
+                if (value.isEmpty() && !remaining.contains("--" + key)) {
+                    blank.add(key);
+                }
+            });
+            config.values().removeIf(String::isEmpty);
             Set<String> known = new TreeSet<>();
             optionNames(line, known);
             config.forEach((key, value) -> {
@@ -153,11 +162,73 @@ final class Cli {
             line.setDefaultValueProvider(spec -> spec instanceof OptionSpec option
                     ? config.getOrDefault(option.longestName().substring(2), option.defaultValue()) : null);
         }
+        for (String name : blank) {
+            OptionSpec option = findOption(line, "--" + name);
+            if (option == null) {
+                throw new BadFlag(name, "unknown flag");
+            }
+            if (option.required()) {
+                throw new BadFlag(name, "is required");
+            }
+            if (option.defaultValue() != null) {
+                throw new BadFlag(name, "must not be empty");
+            }
+            // an optional flag without a default, given empty: as if not given, as the jobs read it
+        }
         try {
-            return new Parsed(line.parseArgs(rest.toArray(String[]::new)), kafka);
+            return new Parsed(line.parseArgs(remaining.toArray(String[]::new)), kafka);
         } catch (ParameterException e) {
             throw badFlag(e);
         }
+    }
+
+    /**
+     * The jobs' conventions ({@code Flags}, on Flink's ParameterTool): a flag may start with one dash
+     * ({@code -seed 3}), values are trimmed. A negative number stays a value.
+     */
+    private static String[] normalize(String[] args) {
+        String[] normalized = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.length() > 1 && arg.charAt(0) == '-' && Character.isLetter(arg.charAt(1))) {
+                normalized[i] = "-" + arg;
+            } else {
+                normalized[i] = arg.startsWith("--") ? arg : arg.trim();
+            }
+        }
+        return normalized;
+    }
+
+    /** {@code args} without the flags given an empty value ({@code --x ""}, {@code --x=}), which go to {@code blank}. */
+    private static List<String> withoutBlankValues(List<String> args, Set<String> blank) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("--") && arg.endsWith("=") && arg.indexOf('=') == arg.length() - 1) {
+                blank.add(arg.substring(2, arg.length() - 1));
+            } else if (arg.startsWith("--") && !arg.contains("=") && i + 1 < args.size()
+                    && args.get(i + 1).isEmpty()) {
+                blank.add(arg.substring(2));
+                i++;
+            } else {
+                kept.add(arg);
+            }
+        }
+        return kept;
+    }
+
+    private static OptionSpec findOption(CommandLine line, String name) {
+        OptionSpec option = line.getCommandSpec().findOption(name);
+        if (option != null) {
+            return option;
+        }
+        for (CommandLine sub : line.getSubcommands().values()) {
+            option = findOption(sub, name);
+            if (option != null) {
+                return option;
+            }
+        }
+        return null;
     }
 
     /** The flags of {@code command} (and of the subcommand {@code args} name, if any), as {@code --help} shows them. */
@@ -184,6 +255,8 @@ final class Cli {
         CommandLine line = new CommandLine(command)
                 .setExpandAtFiles(false)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOverwrittenOptionsAllowed(true) // a flag given twice: the last one counts, as in the jobs
+                .setUnmatchedOptionsAllowedAsOptionParameters(false) // "--topic --oops": --topic needs a value
                 .setUsageHelpWidth(118);
         describeCommonFlags(line);
         return line;
@@ -215,8 +288,16 @@ final class Cli {
         return config;
     }
 
+    /** picocli's words for a flag followed by another flag instead of its value. */
+    private static final java.util.regex.Pattern NO_VALUE =
+            java.util.regex.Pattern.compile("Expected parameter for option '--([^']+)'");
+
     /** picocli's complaint as a one-line {@link BadFlag} that starts with the flag's name. */
     static BadFlag badFlag(ParameterException e) {
+        java.util.regex.Matcher noValue = NO_VALUE.matcher(String.valueOf(e.getMessage()));
+        if (noValue.find()) {
+            return new BadFlag(noValue.group(1), "needs a value");
+        }
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().get(0);
             return first.startsWith("-") ? new BadFlag(first.replaceFirst("^-+", "").replaceFirst("=.*", ""),

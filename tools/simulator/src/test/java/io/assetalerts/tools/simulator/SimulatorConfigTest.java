@@ -91,6 +91,26 @@ class SimulatorConfigTest {
     }
 
     @Test
+    void theJobsFlagConventionsHold() {
+        SimulatorConfig config = SimulatorConfig.fromArgs("-bootstrap-servers", " k:9092 ", "--seed", "1", "--seed",
+                "2", "--assets", " 5", "--incident", "", "--count", "", "--format", " raw");
+        assertThat(config.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(config.generator().seed()).as("the last of a flag given twice").isEqualTo(2);
+        assertThat(config.generator().fleet()).hasSize(5);
+        assertThat(config.generator().incidents()).as("an optional flag given empty is not given").isEmpty();
+        assertThat(config.count()).isNull();
+        assertThat(config.format()).isEqualTo(SimulatorConfig.Format.RAW);
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", ""))
+                .hasMessage("--bootstrap-servers: is required");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--asset-topic", ""))
+                .hasMessage("--asset-topic: must not be empty");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("--bootstrap-servers", "k:9092", "--telemetry-topic",
+                "--oops")).hasMessageStartingWith("--telemetry-topic: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromArgs("-bootstrap-servers", "k:9092", "-rtae", "1"))
+                .hasMessage("--rtae: unknown flag");
+    }
+
+    @Test
     void helpIsPrintedFromTheDeclarationTheParserReads() {
         String help = Cli.usage(new SimulatorConfig.Flags());
         picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new SimulatorConfig.Flags()).getCommandSpec();
