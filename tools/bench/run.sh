@@ -87,6 +87,7 @@ SOAK=
 SOAK_RATE=1000
 SOAK_ASSETS=1000
 SOAK_JOB_FLAGS="--dedupe-ttl 10min"
+JOB_FLAGS=""
 OUT_GIVEN=false
 CONF_LINES=()
 
@@ -123,6 +124,8 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --note TEXT           a line for the top of results.md (e.g. where and how it was measured)
   --conf 'KEY: VALUE'   one more line for the cluster's config.yaml (repeatable), e.g. for an A/B run of a RocksDB
                         option: --conf 'state.backend.rocksdb.timer-service.cache-size: 1024'; listed in the report
+  --job-flags F         extra flags for every run of the alert job (throughput, latency, scale), e.g.
+                        --job-flags '--out-of-orderness 500ms'; listed in the report
   --no-build            never run Maven; fail if a jar is missing
   --soak D              run the soak instead (see the top of this script): D of steady load, e.g. 30min; writes
                         soak.json, soak.md and soak.png to docs/benchmarks/soak/ (or --out DIR)
@@ -153,7 +156,8 @@ while (($#)); do
     --skip-scale) SKIP_SCALE=true; shift; continue ;;
     --no-build) BUILD=never; shift; continue ;;
   esac
-  [[ $# -ge 2 && $2 != --* ]] || usage_error "$1 needs a value"
+  # a value is not a flag, except the job flags these two pass on
+  [[ $# -ge 2 && ($2 != --* || $1 == --job-flags || $1 == --soak-job-flags) ]] || usage_error "$1 needs a value"
   case $1 in
     --readings) positive "$1" "$2"; READINGS=$2 ;;
     --assets) positive "$1" "$2"; ASSETS=$2 ;;
@@ -169,6 +173,7 @@ while (($#)); do
     --soak-rate) positive "$1" "$2"; SOAK_RATE=$2 ;;
     --soak-assets) positive "$1" "$2"; SOAK_ASSETS=$2 ;;
     --soak-job-flags) SOAK_JOB_FLAGS=$2 ;;
+    --job-flags) JOB_FLAGS=$2 ;;
     --seed) [[ $2 =~ ^[0-9]+$ ]] || usage_error "--seed needs a number"; SEED=$2 ;;
     --note) NOTE=$2 ;;
     --conf) [[ $2 =~ ^[a-z0-9.-]+:\ .+$ ]] || usage_error "--conf needs 'key: value', got '$2'"; CONF_LINES+=("$2") ;;
@@ -311,14 +316,15 @@ alert_job_flags() {   # $1 = prefix of the topics ('' = the defaults), $2 = id o
   local prefix=$1 id=$2; shift 2
   local rules=(--rules-topic "${prefix}alert.rules")
   $RULES_TOPIC_KNOWN || rules=()
+  # shellcheck disable=SC2086  # --job-flags are words
   echo --bootstrap-servers "$BOOTSTRAP" --parallelism "$PARALLELISM" --starting-offsets earliest \
     --asset-topic "${prefix}asset.events" --telemetry-topic "${prefix}telemetry.events" \
     --alert-topic "${prefix}alert.events" --dlq-topic "${prefix}alert-job.dlq" \
-    "${rules[@]}" --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@"
+    "${rules[@]}" --group-id "bench-$id" --transactional-id-prefix "bench-$id" "$@" $JOB_FLAGS
 }
 # a release from before live rules (issue 12) has no rules topic and rejects the flag: --jar of the first release
 RULES_TOPIC_KNOWN=true
-if $JAR_GIVEN && ! unzip -l "$JAR" 2>/dev/null | grep -q 'io/assetalerts/udfs/kafka/RulesTopic.class'; then
+if $JAR_GIVEN && ! unzip -l "$JAR" 2>/dev/null | grep -Eq 'io/assetalerts/(udfs|contracts)/kafka/RulesTopic.class'; then
   RULES_TOPIC_KNOWN=false
 fi
 
@@ -516,6 +522,7 @@ settings=(--setting "readings=$READINGS" --setting "assets=$ASSETS" --setting "j
           --setting "label=$LABEL" --setting "seed=$SEED" --setting "parallelism=$PARALLELISM" --setting "slots=$SLOTS")
 $SKIP_SCALE || settings+=(--setting "scaleAssets=$SCALE_ASSETS")
 for line in "${CONF_LINES[@]}"; do settings+=(--setting "${line%%: *}=${line#*: }"); done
+[[ -z $JOB_FLAGS ]] || settings+=(--setting "jobFlags=$JOB_FLAGS")
 $SKIP_LATENCY || settings+=(--setting "latencyRate=$LATENCY_RATE" --setting "latencyDuration=$LATENCY_DURATION")
 bench report --work-dir "$RESULTS" --out "$OUT" --commit "$COMMIT" "${settings[@]}" ${NOTE:+--note "$NOTE"} \
   | sed 's/^/  /'
