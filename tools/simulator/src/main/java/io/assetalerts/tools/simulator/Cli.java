@@ -145,7 +145,8 @@ final class Cli {
             String file = configFile;
             Map<String, String> config = readConfig(file);
             config.forEach((key, value) -> {
-                if (value.isEmpty() && !remaining.contains("--" + key)) {
+                if (value.isEmpty() && remaining.stream()
+                        .noneMatch(arg -> arg.equals("--" + key) || arg.startsWith("--" + key + "="))) {
                     blank.add(key);
                 }
             });
