@@ -93,9 +93,13 @@ final class ThroughputCommand implements Callable<Integer> {
                 halfway = true;
                 result.set("halfway", timeBreakdown(rest, count));
             }
+            if (count >= records && lastBelowAt < 0) {
+                throw new Bench.BenchFailure(label + ": the job had read all " + records + " records at the first"
+                        + " poll, too few to measure a rate; give more --readings");
+            }
             if (count >= records) {
                 double first = (lastZeroAt + firstSeenAt) / 2e9;
-                double last = ((lastBelowAt < 0 ? firstSeenAt : lastBelowAt) + now) / 2e9;
+                double last = (lastBelowAt + now) / 2e9;
                 double seconds = last - first;
                 result.put("countAtEnd", count);
                 result.put("seconds", Json.round(seconds, 2));
