@@ -237,7 +237,8 @@ public final class EventJson {
         private static Object defaultOf(Kind kind, Object avroDefault) {
             return switch (kind) {
                 case STRING_ARRAY -> List.copyOf((List<?>) avroDefault);
-                case LONG, TIMESTAMP -> ((Number) avroDefault).longValue();
+                case LONG -> ((Number) avroDefault).longValue();
+                case TIMESTAMP -> Instant.ofEpochMilli(((Number) avroDefault).longValue());
                 case INT -> ((Number) avroDefault).intValue();
                 case DOUBLE -> ((Number) avroDefault).doubleValue();
                 default -> avroDefault;
