@@ -13,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -43,20 +45,25 @@ public final class Topics {
      */
     public static NewTopic parse(String spec, short replication) {
         String[] parts = spec.trim().split(":");
-        try {
-            if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()
-                    || (parts.length == 3 && !parts[2].equals("compact")) || Integer.parseInt(parts[1]) < 1) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
+        int partitions = parts.length < 2 ? 0 : partitions(parts[1]);
+        if (parts.length > 3 || parts[0].isBlank() || partitions < 1
+                || (parts.length == 3 && !parts[2].equals("compact"))) {
             throw new IllegalArgumentException("expected NAME:PARTITIONS[:compact], got '" + spec.trim() + "'");
         }
-        NewTopic topic = new NewTopic(parts[0], Integer.parseInt(parts[1]), replication);
+        NewTopic topic = new NewTopic(parts[0], partitions, replication);
         if (parts.length == 3) {
             topic.configs(new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, MIN_COMPACTION_LAG_MS)));
         }
         return topic;
+    }
+
+    private static int partitions(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** A comma-separated layout, each part as {@link #parse}. */
@@ -66,6 +73,29 @@ public final class Topics {
             topics.add(parse(spec, replication));
         }
         return topics;
+    }
+
+    /**
+     * Creates the topics that do not exist yet, and returns the names of those that did (left as they are).
+     *
+     * @throws IllegalStateException naming the topic whose creation failed for another reason
+     */
+    public static List<String> create(Admin admin, List<NewTopic> topics, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+        List<String> existing = new ArrayList<>();
+        for (NewTopic topic : topics) {
+            try {
+                results.get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("creating topic " + topic.name() + " failed: "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                existing.add(topic.name());
+            }
+        }
+        return existing;
     }
 
     /**

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.assetalerts.contracts.kafka.Topics;
@@ -19,7 +17,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -98,20 +95,10 @@ final class BenchKafka {
     /** Creates the topics that do not exist yet, then returns once every partition of all of them has a leader. */
     static void createTopics(String bootstrap, List<NewTopic> topics, Duration timeout) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            var result = admin.createTopics(topics);
-            for (NewTopic topic : topics) {
-                try {
-                    result.values().get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new Bench.BenchFailure("creating topic " + topic.name() + " failed: "
-                                + e.getCause().getMessage());
-                    }
-                }
-            }
             try {
+                Topics.create(admin, topics, timeout);
                 Topics.awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
-            } catch (TimeoutException e) {
+            } catch (IllegalStateException | TimeoutException e) {
                 throw new Bench.BenchFailure(e.getMessage());
             }
         }

@@ -99,6 +99,13 @@ final class Cli {
         }
     }
 
+    /** The broker every tool but {@code rules validate} talks to: a picocli mixin. */
+    static final class Broker {
+        @CommandLine.Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+                description = "the Kafka cluster")
+        String servers;
+    }
+
     /** What {@link #parse} read: picocli's result (for subcommands) and the {@code --kafka.*} properties. */
     record Parsed(CommandLine.ParseResult result, Properties kafka) {
     }
@@ -151,12 +158,10 @@ final class Cli {
                 }
             });
             config.values().removeIf(String::isEmpty);
-            Set<String> known = new TreeSet<>();
-            optionNames(line, known);
             config.forEach((key, value) -> {
                 if (key.startsWith("kafka.")) {
                     kafka.putIfAbsent(key.substring("kafka.".length()), value);
-                } else if (!known.contains(key)) {
+                } else if (findOption(line, "--" + key) == null) {
                     throw new BadFlag(key, "unknown flag (in " + file + ")");
                 }
             });
@@ -245,11 +250,6 @@ final class Cli {
         java.io.StringWriter text = new java.io.StringWriter();
         line.usage(new PrintWriter(text), CommandLine.Help.Ansi.OFF);
         return text.toString();
-    }
-
-    private static void optionNames(CommandLine line, Set<String> names) {
-        line.getCommandSpec().options().forEach(o -> names.add(o.longestName().substring(2)));
-        line.getSubcommands().values().forEach(sub -> optionNames(sub, names));
     }
 
     private static CommandLine commandLine(Object command) {

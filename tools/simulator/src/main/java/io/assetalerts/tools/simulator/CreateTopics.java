@@ -2,22 +2,19 @@ package io.assetalerts.tools.simulator;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.assetalerts.contracts.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +33,8 @@ public final class CreateTopics {
             customSynopsis = "create-topics --bootstrap-servers HOST:PORT [flags]",
             description = "Creates the system's topics that do not exist yet; existing ones are reported, not changed.")
     static final class Flags {
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-                description = "the Kafka cluster")
-        String bootstrapServers;
+        @Mixin
+        Cli.Broker broker;
 
         @Option(names = "--topics", paramLabel = "LIST", defaultValue = DEFAULT_TOPICS,
                 description = "NAME:PARTITIONS[:compact],...")
@@ -61,7 +57,7 @@ public final class CreateTopics {
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
         Flags flags = new Flags();
         Properties kafka = Cli.parse(flags, args).kafka();
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         if (flags.replicationFactor < 1) {
             throw new Cli.BadFlag("replication-factor", "expected a positive integer, got " + flags.replicationFactor);
         }
@@ -69,19 +65,16 @@ public final class CreateTopics {
         List<NewTopic> topics = parse(flags.topics, (short) flags.replicationFactor);
 
         try (Admin admin = KafkaClients.admin(bootstrap, kafka)) {
-            CreateTopicsResult result = admin.createTopics(topics);
+            List<String> existing;
+            try {
+                existing = Topics.create(admin, topics, timeout);
+            } catch (IllegalStateException e) {
+                throw new Cli.Failure(e.getMessage(), e.getCause());
+            }
             Map<String, String> report = new LinkedHashMap<>();
-            List<String> existing = new ArrayList<>();
             for (NewTopic topic : topics) {
-                try {
-                    result.values().get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!existing.contains(topic.name())) {
                     report.put(topic.name(), "created, " + describe(topic));
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new Cli.Failure("creating topic " + topic.name() + " failed: "
-                                + e.getCause().getMessage(), e.getCause());
-                    }
-                    existing.add(topic.name());
                 }
             }
             if (!existing.isEmpty()) {

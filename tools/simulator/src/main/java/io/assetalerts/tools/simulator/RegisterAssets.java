@@ -15,6 +15,7 @@ import io.assetalerts.contracts.codec.EventJson;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,9 +36,8 @@ public final class RegisterAssets {
             footer = {"CSV header: assetId,assetType,location[,timestamp]. JSON lines: AssetRegistered objects, eventId"
                     + " and eventType optional (a missing eventId is the name-based UUID of assetId and timestamp)."})
     static final class Flags {
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-                description = "the Kafka cluster")
-        String bootstrapServers;
+        @Mixin
+        Cli.Broker broker;
 
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "the assets to register")
         Path file;
@@ -64,7 +64,7 @@ public final class RegisterAssets {
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) throws Exception {
         Flags flags = new Flags();
         Properties kafka = Cli.parse(flags, args).kafka();
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         Path file = flags.file;
         AssetFile.Format format = flags.format == null ? AssetFile.Format.of(file) : flags.format;
         if (format == null) {

@@ -59,9 +59,8 @@ public final class Rules {
 
     /** The topic the commands that talk to Kafka work on. */
     static final class Topic {
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-                description = "the Kafka cluster")
-        String bootstrapServers;
+        @Mixin
+        Cli.Broker broker;
 
         @Option(names = "--rules-topic", paramLabel = "NAME", defaultValue = "alert.rules", showDefaultValue =
                 picocli.CommandLine.Help.Visibility.ALWAYS)
@@ -168,7 +167,7 @@ public final class Rules {
 
     private static int publish(Path file, Topic flags, Properties kafka, PrintStream out, PrintStream err)
             throws Exception {
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         String topic = flags.rulesTopic;
         List<Line> lines = read(file, err);
         if (lines == null) {
@@ -212,7 +211,7 @@ public final class Rules {
     }
 
     private static int delete(String scope, Topic flags, Properties kafka, PrintStream out) throws Exception {
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         String topic = flags.rulesTopic;
         if (!io.assetalerts.contracts.codec.RuleRecords.isScope(scope)) {
             throw new Cli.BadFlag("help", "'" + scope + "' is not a scope (default, type:<assetType>,"
@@ -224,7 +223,7 @@ public final class Rules {
     }
 
     private static int list(Topic flags, Properties kafka, Instant at, PrintStream out) {
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         String topic = flags.rulesTopic;
         RulesTopic.Contents contents = readTopic(bootstrap, kafka, topic);
         RuleVersions versions = new RuleVersions(RuleBook.of(RuleSettings.SPEC_DEFAULTS));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Properties;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,9 +44,8 @@ public record SimulatorConfig(
             description = {"Registers a fleet and streams its telemetry, with scripted and random incidents.",
                     "Durations of incidents are event time; --duration is wall-clock time."})
     static final class Flags {
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-                description = "the Kafka cluster")
-        String bootstrapServers;
+        @Mixin
+        Cli.Broker broker;
 
         @Option(names = "--assets", paramLabel = "N", defaultValue = "24",
                 description = "fleet size (TURBINE-101, PUMP-101, TRANSFORMER-101, TURBINE-102, ...)")
@@ -171,7 +171,7 @@ public record SimulatorConfig(
         } catch (IllegalArgumentException e) {
             throw new Cli.BadFlag("incident", e.getMessage());
         }
-        return new SimulatorConfig(flags.bootstrapServers, kafka, flags.assetTopic, telemetryTopic, flags.rulesTopic,
+        return new SimulatorConfig(flags.broker.servers, kafka, flags.assetTopic, telemetryTopic, flags.rulesTopic,
                 ruleChanges, format, settings, duration, flags.count, progressEvery);
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,9 +31,8 @@ public final class WatchAlerts {
             customSynopsis = "watch-alerts --bootstrap-servers HOST:PORT [flags]",
             description = "Prints one line per alert of completed checkpoints (read_committed), from every partition.")
     static final class Flags {
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-                description = "the Kafka cluster")
-        String bootstrapServers;
+        @Mixin
+        Cli.Broker broker;
 
         @Option(names = "--alert-topic", paramLabel = "NAME", defaultValue = "alert.events")
         String alertTopic;
@@ -65,7 +65,7 @@ public final class WatchAlerts {
     static int run(String[] args, PrintStream out, PrintStream err, Cli.Stop stop) {
         Flags flags = new Flags();
         Properties kafka = Cli.parse(flags, args).kafka();
-        String bootstrap = flags.bootstrapServers;
+        String bootstrap = flags.broker.servers;
         String topic = flags.alertTopic;
         From from = flags.from;
         Duration topicWait = Cli.positive("topic-wait", flags.topicWait);
