@@ -50,6 +50,11 @@ class SchemaDrivenCodecTest {
                 Schema.create(Schema.Type.STRING), "added", "celsius"));
         assertThat(withDefault.decode(bytes(READING + "}")).value().get("unit")).isEqualTo("celsius");
 
+        Schema millis = org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+        EventJson.SchemaCodec<GenericData.Record> timestampDefault = codecWith(new Schema.Field("calibratedAt",
+                millis, "added", 0L));
+        assertThat(timestampDefault.decode(bytes(READING + "}")).value().get("calibratedAt")).isEqualTo(Instant.EPOCH);
+
         EventJson.SchemaCodec<GenericData.Record> required = codecWith(new Schema.Field("sequence",
                 Schema.create(Schema.Type.LONG), "added"));
         Decoded<GenericData.Record> missing = required.decode(bytes(READING + "}"));
