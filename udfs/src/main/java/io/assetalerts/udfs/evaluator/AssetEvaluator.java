@@ -22,6 +22,7 @@ import io.assetalerts.schemas.state.WindowAccumulator;
 import io.assetalerts.schemas.state.WindowSummary;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import io.assetalerts.udfs.ordering.AssetRegistry;
+import io.assetalerts.udfs.ordering.InFlightReadings;
 import io.assetalerts.udfs.ordering.OrderingMetrics;
 import io.assetalerts.udfs.ordering.PendingReadings;
 import io.assetalerts.contracts.rules.RuleBook;
@@ -39,7 +40,11 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -58,13 +63,13 @@ import org.slf4j.LoggerFactory;
  *       registration arrives; once the watermark passes its timestamp + {@code grace} it is UNKNOWN_ASSET.</li>
  * </ul>
  *
- * <p>The state is laid out for the hot path (issue 10), each reading written once and deleted once: its arrival
- * is a look-up and a write of {@code pending-readings} under its timestamp (the look-up almost always misses, which
- * the bloom filters answer from memory) and a heap timer at that timestamp; the timer reads and deletes that entry
- * and reads and writes the asset's small rule state ({@link AssetRules}). The open window's eventIds are appended
- * to a list state of their own and read only when the window closes. An earlier layout kept all pending readings of
- * an asset in one list, rewritten at every watermark tick: at 5 s out-of-orderness that wrote each reading about
- * five times and the RocksDB compactions it caused took more than half a core (docs/benchmarks).
+ * <p>The hot path makes no state access per reading (issue 10): an arriving reading waits on the heap
+ * ({@link InFlightReadings}) and {@link Operator} evaluates it when the watermark passes it, interleaved with the
+ * asset's timers in event-time order; the asset's small rule state ({@link AssetRules}) is read once, kept on the
+ * heap and written back at the next checkpoint. At a checkpoint both are written to keyed state in the layout every
+ * earlier release used ({@code pending-readings} with a timer per timestamp, {@code asset-rules}), so savepoints
+ * of this and earlier releases restore either way. The open window's eventIds are appended to a list state of their
+ * own and read only when the window closes.
  *
  * <p>The broadcast input carries registrations and rule changes ({@link Control}). Rule versions are broadcast state
  * ({@link #RULES}, the same on every subtask) and judge each reading by its event timestamp ({@link RuleVersions}); the
@@ -94,6 +99,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_RULE_SCOPES = "ruleScopes";
     public static final String METRIC_RULE_VERSIONS = "ruleVersionsKept";
     public static final String METRIC_DEFAULT_VERSION = "ruleDefaultVersion";
+    /** Readings on the heap that the watermark has not passed yet (a gauge). */
+    public static final String METRIC_IN_FLIGHT = "readingsInFlight";
+    /** Rule states cached on the heap per subtask before they are written at a watermark (memory bound). */
+    static final int RULES_CACHE_LIMIT = 50_000;
+    /** The name of {@link CoBroadcastWithKeyedOperator}'s timer service, which the evaluator's timers are in. */
+    static final String USER_TIMERS = "user-timers";
 
 
     static final Comparator<Reading> EVENT_TIME_ORDER = Comparator
@@ -113,7 +124,18 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter ruleChanges;
     private transient Counter lateRules;
     private transient PendingReadings pending;
+    /** Arrived readings the watermark has not passed, on the heap until it does or a checkpoint writes them. */
+    private transient InFlightReadings inFlight;
+    /** True while {@link Operator} evaluates in-flight readings: they have no entry in {@code pending-readings}. */
+    private transient boolean inFlightTick;
     private transient ValueState<AssetRules> ruleState;
+    /**
+     * Rule states read since the last checkpoint, by asset, and which of them changed: every tick of an asset
+     * reads and changes its rule state, so it stays on the heap and is written once per checkpoint (or when
+     * {@link #RULES_CACHE_LIMIT} assets are cached) instead of once per tick.
+     */
+    private transient java.util.HashMap<String, AssetRules> rulesCache;
+    private transient java.util.HashSet<String> rulesDirty;
     private transient ListState<String> windowEventIds;
     private transient ValueState<HeldTimestamps> legacyHeld;
     private transient boolean legacyPresent;
@@ -148,7 +170,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
+        inFlight = new InFlightReadings();
         ruleState = context.getState(StateDescriptors.assetRules());
+        rulesCache = new java.util.HashMap<>();
+        rulesDirty = new java.util.HashSet<>();
         windowEventIds = context.getListState(StateDescriptors.windowEventIds());
         legacyHeld = context.getState(StateDescriptors.heldTimestamps());
         var metrics = context.getMetricGroup();
@@ -214,6 +239,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         ruleChanges.inc();
     }
 
+    /** Readings on this subtask's heap that the watermark has not passed (for tests; also a metric). */
+    long readingsInFlight() {
+        return inFlight.size();
+    }
+
     /** Rule versions that arrived after event time had passed their effectiveFrom (for tests; also a metric). */
     long lateRuleVersions() {
         return lateRules.getCount();
@@ -249,7 +279,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
-        pending.add(reading, ctx);
+        if (!pending.rejectLate(reading, ctx)) {
+            inFlight.add(ctx.getCurrentKey(), reading.getEvent().getTimestamp().toEpochMilli(), reading);
+        }
     }
 
     /**
@@ -263,13 +295,10 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             loadRules(ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).immutableEntries());
         }
         long watermark = ctx.timerService().currentWatermark();
-        AssetRules state = ruleState.value();
-        if (state == null) {
-            state = emptyRules();
-        }
+        AssetRules state = rulesOf(ctx.getCurrentKey());
         int openBefore = openMask(state);
         boolean changed = legacyPresent && adoptLegacyHeld(state);
-        ReadingBatch batch = pending.take(time);
+        List<Reading> arrived = arrivedAt(ctx.getCurrentKey(), time);
         AssetRegistered asset = ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY).get(ctx.getCurrentKey());
         if (asset != null) {
             List<Reading> due = new ArrayList<>();
@@ -284,22 +313,44 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 state.setHeldCount(0);
                 changed = true;
             }
-            if (batch != null) {
-                due.addAll(sorted(batch));
+            if (arrived != null) {
+                due.addAll(arrived);
             }
             changed |= evaluate(due, state, asset, time, ctx, out);
             changed |= settle(state, asset, time, ctx, out);
         } else {
             changed |= expireHeld(state, watermark, ctx);
-            if (batch != null) {
-                changed |= hold(time, sorted(batch), state, ctx);
+            if (arrived != null) {
+                changed |= hold(time, arrived, state, ctx);
             }
             changed |= awaitRegistration(state, time, ctx);
         }
         if (changed) {
-            ruleState.update(state);
+            rulesChanged(ctx.getCurrentKey(), state);
             countOpen(openBefore, openMask(state));
+        } else if (!rulesDirty.contains(ctx.getCurrentKey())) {
+            rulesCache.remove(ctx.getCurrentKey()); // unchanged: read from state next time, as it stands there
         }
+    }
+
+    /**
+     * The readings stamped {@code time} that this tick evaluates, in (timestamp, eventId) order: the ones that
+     * arrived since the last checkpoint, on the heap, and, on a timer, the ones a checkpoint wrote to state.
+     */
+    private List<Reading> arrivedAt(String assetId, long time) throws Exception {
+        List<Reading> arrived = inFlight.take(assetId, time);
+        ReadingBatch stored = inFlightTick ? null : pending.take(time);
+        if (stored != null) {
+            if (arrived == null) {
+                arrived = new ArrayList<>(stored.getReadings());
+            } else {
+                arrived.addAll(stored.getReadings());
+            }
+        }
+        if (arrived != null && arrived.size() > 1) {
+            arrived.sort(EVENT_TIME_ORDER);
+        }
+        return arrived;
     }
 
     /**
@@ -448,15 +499,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (silenceAfterMillis <= 0) {
             return;
         }
-        AssetRules state = ruleState.value();
-        if (state == null) {
-            state = emptyRules();
-        }
+        AssetRules state = rulesOf(ctx.getCurrentKey());
         if (state.getLastReadingAt() != null || state.getSilentSince() != null || state.getSilenceCheckAt() != null) {
             return;
         }
         if (scheduleSilenceCheck(state, registration, Long.MIN_VALUE, ctx.timerService())) {
-            ruleState.update(state);
+            rulesChanged(ctx.getCurrentKey(), state);
         }
     }
 
@@ -518,6 +566,38 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 openEpisodes[i] += (after >>> i & 1) != 0 ? 1 : -1;
             }
         }
+    }
+
+    /**
+     * The asset's rule state: from the heap if a tick since the last checkpoint read it, else from
+     * {@code asset-rules}. The caller changes it in place and calls {@link #rulesChanged} if it did.
+     */
+    private AssetRules rulesOf(String assetId) throws Exception {
+        AssetRules state = rulesCache.get(assetId);
+        if (state == null) {
+            state = ruleState.value();
+            if (state == null) {
+                state = emptyRules();
+            }
+            rulesCache.put(assetId, state);
+        }
+        return state;
+    }
+
+    /** The asset's rule state changed: written to {@code asset-rules} at the next checkpoint or flush. */
+    private void rulesChanged(String assetId, AssetRules state) {
+        rulesCache.put(assetId, state);
+        rulesDirty.add(assetId);
+    }
+
+    /** Writes the changed rule states to {@code asset-rules} and empties the cache, through the operator's key. */
+    private void flushRules(java.util.function.Consumer<String> setKey) throws Exception {
+        for (String assetId : rulesDirty) {
+            setKey.accept(assetId);
+            ruleState.update(rulesCache.get(assetId));
+        }
+        rulesDirty.clear();
+        rulesCache.clear();
     }
 
     private static AssetRules emptyRules() {
@@ -635,10 +715,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
 
     /** A first-release threshold episode or open window, carried here on the asset's first reading. */
     private void adoptLegacyRuleState(Reading reading, ReadOnlyContext ctx) throws Exception {
-        AssetRules state = ruleState.value();
-        if (state == null) {
-            state = emptyRules();
-        }
+        AssetRules state = rulesOf(ctx.getCurrentKey());
         int openBefore = openMask(state);
         ThresholdEpisode episode = reading.getLegacyThresholdEpisode();
         if (episode != null && state.getThreshold() == null) {
@@ -653,7 +730,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
             window.setEventIds(new ArrayList<>());
             state.setWindow(window);
         }
-        ruleState.update(state);
+        rulesChanged(ctx.getCurrentKey(), state);
         countOpen(openBefore, openMask(state));
         reading.setLegacyThresholdEpisode(null);
         reading.setLegacyOpenWindow(null);
@@ -675,11 +752,24 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     /**
-     * Runs the evaluator and tells it, once at start, whether the restored state still holds held timestamps in
-     * the first release's layout, so that a job that never restored such a savepoint never looks for them.
+     * Runs the evaluator: tells it, once at start, whether the restored state still holds held timestamps in the
+     * first release's layout, so that a job that never restored such a savepoint never looks for them; and moves
+     * event time forward for the readings on the heap ({@link InFlightReadings}).
+     *
+     * <p>When the watermark advances, each timestamp with in-flight readings at or before it is one step, in
+     * ascending order: first the evaluator's timers up to that timestamp fire (window ends, holds, clear delays,
+     * silence checks, and readings a checkpoint wrote to state), then every asset with readings at that timestamp
+     * that no timer took is evaluated there, exactly as a timer at that timestamp would have. Each asset therefore
+     * sees its readings and its timers in event-time order, as when every reading had a timer of its own, without
+     * a state write, a timer and a state read for each reading.
+     *
+     * <p>A checkpoint writes the readings still in flight to {@code pending-readings} with a timer at each
+     * timestamp, the layout of every earlier release, before the keyed state is snapshotted.
      */
     public static final class Operator
             extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> {
+
+        private transient InternalTimerService<VoidNamespace> timers;
 
         public Operator(AssetEvaluator evaluator) {
             super(evaluator, List.of(StateDescriptors.ASSET_REGISTRY, StateDescriptors.RULE_VERSIONS));
@@ -688,7 +778,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         @Override
         public void open() throws Exception {
             super.open();
-            AssetEvaluator evaluator = (AssetEvaluator) userFunction;
+            timers = getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+            AssetEvaluator evaluator = evaluator();
             evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(),
                     StateDescriptors.HELD_TIMESTAMPS);
             // the open-alerts gauges start from the restored state: one pass over the subtask's assets at start, so
@@ -700,6 +791,48 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                             evaluator.countOpen(0, openMask(rules));
                         }
                     });
+            getMetricGroup().gauge(METRIC_IN_FLIGHT, () -> evaluator.inFlight.size());
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            AssetEvaluator evaluator = evaluator();
+            InFlightReadings inFlight = evaluator.inFlight;
+            Long step;
+            while ((step = inFlight.firstDue(mark.getTimestamp())) != null) {
+                long time = step;
+                timeServiceManager.advanceWatermark(new Watermark(time));
+                evaluator.inFlightTick = true;
+                try {
+                    for (String assetId : inFlight.assetsAt(time)) {
+                        setCurrentKey(assetId);
+                        onEventTime(new TimerHeapInternalTimer<>(time, assetId, VoidNamespace.INSTANCE));
+                    }
+                } finally {
+                    evaluator.inFlightTick = false;
+                }
+            }
+            super.processWatermark(mark);
+            if (evaluator.rulesCache.size() > RULES_CACHE_LIMIT) {
+                evaluator.flushRules(this::setCurrentKey);
+            }
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            AssetEvaluator evaluator = evaluator();
+            evaluator.inFlight.drain((assetId, time, readings) -> {
+                setCurrentKey(assetId);
+                if (evaluator.pending.append(time, readings)) {
+                    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
+                }
+            });
+            evaluator.flushRules(this::setCurrentKey);
+            super.snapshotState(context);
+        }
+
+        private AssetEvaluator evaluator() {
+            return (AssetEvaluator) userFunction;
         }
     }
 }

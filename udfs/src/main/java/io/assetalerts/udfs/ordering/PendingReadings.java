@@ -2,6 +2,7 @@ package io.assetalerts.udfs.ordering;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
@@ -39,22 +40,46 @@ public final class PendingReadings {
     /** Buffers a reading until the watermark passes it, or dead-letters it as LATE_EVENT if it already has. */
     public <B, OUT> void add(Reading reading,
             KeyedBroadcastProcessFunction<String, Reading, B, OUT>.ReadOnlyContext ctx) throws Exception {
-        long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
-        if (timestamp <= watermark) {
-            late.inc();
-            ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(reading, sourceTopic, job,
-                    RejectReason.LATE_EVENT, "event time " + reading.getEvent().getTimestamp()
-                            + " is not after the watermark " + Instant.ofEpochMilli(watermark)));
+        if (rejectLate(reading, ctx)) {
             return;
         }
-        ReadingBatch batch = byTimestamp.get(timestamp);
-        if (batch == null) {
-            batch = new ReadingBatch(new ArrayList<>(1));
+        long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
+        if (append(timestamp, List.of(reading))) {
             ctx.timerService().registerEventTimeTimer(timestamp);
         }
-        batch.getReadings().add(reading);
-        byTimestamp.put(timestamp, batch);
+    }
+
+    /**
+     * Dead-letters the reading as LATE_EVENT, and counts it, if it is at or behind the watermark on arrival: it
+     * would never be evaluated in order. True if it was.
+     */
+    public <B, OUT> boolean rejectLate(Reading reading,
+            KeyedBroadcastProcessFunction<String, Reading, B, OUT>.ReadOnlyContext ctx) {
+        long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (timestamp > watermark) {
+            return false;
+        }
+        late.inc();
+        ctx.output(DeadLetterOutput.TAG, DeadLetterOutput.forReading(reading, sourceTopic, job,
+                RejectReason.LATE_EVENT, "event time " + reading.getEvent().getTimestamp()
+                        + " is not after the watermark " + Instant.ofEpochMilli(watermark)));
+        return true;
+    }
+
+    /**
+     * Adds readings stamped {@code time} to the current asset's entry; true if there was none, so that the caller
+     * registers the timer that takes them.
+     */
+    public boolean append(long time, List<Reading> readings) throws Exception {
+        ReadingBatch batch = byTimestamp.get(time);
+        boolean first = batch == null;
+        if (first) {
+            batch = new ReadingBatch(new ArrayList<>(readings.size()));
+        }
+        batch.getReadings().addAll(readings);
+        byTimestamp.put(time, batch);
+        return first;
     }
 
     /** The readings stamped {@code time}, still buffered; null if there are none. */

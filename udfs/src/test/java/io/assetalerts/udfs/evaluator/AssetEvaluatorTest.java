@@ -192,6 +192,50 @@ class AssetEvaluatorTest {
     }
 
     @Test
+    void readingsInFlightAtACheckpointAreWrittenToStateAndEvaluatedAfterTheRestore() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "late-in-the-batch", 5, HOT));
+        h.send(reading("T-1", "first", 4, HOT));
+        h.send(reading("T-1", "cool", 4_500, COOL));
+        assertThat(h.evaluator().readingsInFlight()).isEqualTo(3);
+        OperatorSubtaskState snapshot = h.snapshot(1L);
+        assertThat(h.evaluator().readingsInFlight()).isZero();
+        h.close();
+
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        h.register("T-1", "TURBINE");
+        h.watermark(at(6));
+        assertThat(h.alertedEventIds()).containsExactly("first");
+    }
+
+    @Test
+    void aReadingWrittenAtACheckpointAndOneStillInFlightWithTheSameTimestampAreEvaluatedOnceTogether()
+            throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "b", 10, 95));
+        h.snapshot(1L);                                 // "b" now waits in state, with a timer
+        h.send(reading("T-1", "a", 10, 95));            // "a" waits on the heap, same timestamp
+        h.send(reading("T-1", "c", 30, 95));
+        h.watermark(at(600));
+        assertThat(h.windows()).singleElement().satisfies(w -> {
+            assertThat(w.getCount()).isEqualTo(3);
+            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
+        });
+    }
+
+    @Test
+    void inFlightReadingsAndTheAssetsTimersTakeTurnsInEventTimeOrder() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "minute-0", 10, 95));
+        h.watermark(at(20));                            // the window [0, 60 s) is open, its timer at 59.999 s
+        h.send(reading("T-1", "minute-1", 70, 95));
+        h.send(reading("T-1", "minute-0-too", 50, 95));
+        h.watermark(at(600));                           // one jump past both readings and the window's end
+        assertThat(h.windows()).extracting(w -> w.getEventIds())
+                .containsExactly(List.of("minute-0", "minute-0-too"), List.of("minute-1"));
+    }
+
+    @Test
     void adoptsTheFirstReleasesPendingAndHeldReadings() throws Exception {
         OperatorSubtaskState v1;
         var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
