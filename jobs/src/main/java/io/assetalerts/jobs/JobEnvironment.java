@@ -7,6 +7,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The execution settings every job of the project runs with, whatever the cluster's defaults are. */
@@ -32,6 +33,11 @@ public final class JobEnvironment {
         // Timers stay in RocksDB (Flink's default for this backend): on the heap they measured 4 to 11 % faster,
         // but would take heap that 1,000,000 assets need (README "Performance").
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // Partitioned index and filter blocks: a look-up loads the one small partition of an SST file's filter it
+        // needs into the block cache instead of the whole filter. Dedupe looks up every new eventId against all the
+        // ids of the retention (24 h of them live); once the filters outgrow the slot's block cache, each look-up
+        // read a whole filter block from the file: 2,000,000 readings in memory went from 30,998 to 65,806 a second.
+        conf.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);

@@ -355,8 +355,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
 
     /**
      * Runs both rules over readings released in event-time order, and closes a window whose end this timer is. The
-     * open window's eventIds are kept apart from the rule state ({@code window-event-ids}, appended without a
-     * read) and only read when the window closes, so the rule state stays small.
+     * open window's eventIds are kept apart from the rule state ({@code window-event-ids}): the ones added since
+     * the rule state was last written wait in it, on the heap, and are appended (without a read) when it is
+     * written; all of them are read only when the window closes.
      */
     private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long time,
             OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
@@ -424,11 +425,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         }
         if (isOpen(window)) {
             if (idsInMemory) {
-                windowEventIds.update(window.getEventIds());
-            } else {
-                windowEventIds.addAll(window.getEventIds());
+                windowEventIds.clear(); // every id of the open window is in memory; the stored ones were another's
             }
-            window.setEventIds(new ArrayList<>());
+            // the ids added since the last write stay in the cached rule state; flushRules appends them
         } else if (idsInMemory) {
             windowEventIds.clear();
         }
@@ -594,7 +593,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private void flushRules(java.util.function.Consumer<String> setKey) throws Exception {
         for (String assetId : rulesDirty) {
             setKey.accept(assetId);
-            ruleState.update(rulesCache.get(assetId));
+            AssetRules state = rulesCache.get(assetId);
+            WindowAccumulator window = state.getWindow();
+            if (isOpen(window) && !window.getEventIds().isEmpty()) {
+                windowEventIds.addAll(window.getEventIds());
+                window.setEventIds(new ArrayList<>());
+            }
+            ruleState.update(state);
         }
         rulesDirty.clear();
         rulesCache.clear();

@@ -224,6 +224,27 @@ class AssetEvaluatorTest {
     }
 
     @Test
+    void anOpenWindowsEventIdsKeptOnTheHeapAreWrittenAtACheckpointAndCompleteAfterTheRestore() throws Exception {
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "a", 10, 95));
+        h.watermark(at(15));                            // "a" evaluated: its id waits on the heap with the rule state
+        h.snapshot(1L);                                 // written: "a" appended to window-event-ids
+        h.send(reading("T-1", "b", 20, 95));
+        h.watermark(at(25));
+        OperatorSubtaskState snapshot = h.snapshot(2L); // "b" appended after "a"
+        h.close();
+
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        h.register("T-1", "TURBINE");
+        h.send(reading("T-1", "c", 30, 95));
+        h.watermark(at(600));
+        assertThat(h.windows()).singleElement().satisfies(w -> {
+            assertThat(w.getCount()).isEqualTo(3);
+            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
+        });
+    }
+
+    @Test
     void inFlightReadingsAndTheAssetsTimersTakeTurnsInEventTimeOrder() throws Exception {
         h.register("T-1", "TURBINE");
         h.send(reading("T-1", "minute-0", 10, 95));
