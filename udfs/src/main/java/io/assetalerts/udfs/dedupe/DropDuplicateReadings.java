@@ -1,7 +1,10 @@
 package io.assetalerts.udfs.dedupe;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
@@ -10,7 +13,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 
 /**
@@ -45,6 +50,18 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
     private transient Counter duplicates;
     private transient Counter migrated;
     private transient boolean legacyPresent;
+    /**
+     * EventIds seen since the state was last written, by asset (issue 10): looked up before the state, and written
+     * to {@code event-ids} in one batch per asset at each checkpoint, or once {@link #UNWRITTEN_LIMIT} are waiting,
+     * instead of one write per reading.
+     */
+    private transient Map<String, Map<String, Long>> unwritten;
+    private transient int unwrittenCount;
+    /** The clean-up timer each asset registered since the state was last written, so it is registered once. */
+    private transient Map<String, Long> cleanupRegistered;
+
+    /** EventIds on the heap at most before they are written (memory bound, per subtask). */
+    static final int UNWRITTEN_LIMIT = 100_000;
 
     public DropDuplicateReadings(Duration ttl) {
         this.ttlMillis = ttl.toMillis();
@@ -58,6 +75,8 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         legacy = getRuntimeContext().getMapState(StateDescriptors.legacySeenEventIds());
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
         migrated = getRuntimeContext().getMetricGroup().counter(METRIC_MIGRATED);
+        unwritten = new HashMap<>();
+        cleanupRegistered = new HashMap<>();
     }
 
     @Override
@@ -70,15 +89,41 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         if (legacyPresent) {
             migrateLegacy(timestamp, ctx);
         }
+        String assetId = ctx.getCurrentKey();
         String eventId = reading.getEvent().getEventId();
-        Long seenAt = seen.get(eventId);
+        Map<String, Long> recent = unwritten.get(assetId);
+        Long seenAt = recent == null ? null : recent.get(eventId);
+        if (seenAt == null) {
+            seenAt = seen.get(eventId);
+        }
         if (seenAt != null && Math.abs(timestamp - seenAt) < ttlMillis) {
             duplicates.inc();
             return;
         }
-        seen.put(eventId, timestamp);
-        ctx.timerService().registerEventTimeTimer(cleanupTime(timestamp));
+        if (recent == null) {
+            recent = new HashMap<>();
+            unwritten.put(assetId, recent);
+        }
+        if (recent.put(eventId, timestamp) == null) {
+            unwrittenCount++;
+        }
+        long cleanup = cleanupTime(timestamp);
+        Long registered = cleanupRegistered.put(assetId, cleanup);
+        if (registered == null || registered != cleanup) {
+            ctx.timerService().registerEventTimeTimer(cleanup);
+        }
         out.collect(reading);
+    }
+
+    /** Writes the eventIds seen since the last write to {@code event-ids}, through the operator's key. */
+    void writeSeen(Consumer<String> setKey) throws Exception {
+        for (Map.Entry<String, Map<String, Long>> ofAsset : unwritten.entrySet()) {
+            setKey.accept(ofAsset.getKey());
+            seen.putAll(ofAsset.getValue());
+        }
+        unwritten.clear();
+        unwrittenCount = 0;
+        cleanupRegistered.clear();
     }
 
     @Override
@@ -88,6 +133,13 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
             if (timestamps.next() + ttlMillis <= time) {
                 timestamps.remove();
             }
+        }
+        cleanupRegistered.remove(ctx.getCurrentKey(), time);
+        Map<String, Long> recent = unwritten.get(ctx.getCurrentKey());
+        if (recent != null) {
+            int before = recent.size();
+            recent.values().removeIf(seenAt -> seenAt + ttlMillis <= time);
+            unwrittenCount -= before - recent.size();
         }
     }
 
@@ -126,8 +178,28 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         @Override
         public void open() throws Exception {
             super.open();
-            ((DropDuplicateReadings) userFunction).legacyPresent =
+            dedupe().legacyPresent =
                     LegacyStateCarrier.hasEntries(getKeyedStateBackend(), StateDescriptors.LEGACY_SEEN_EVENT_IDS);
+        }
+
+        @Override
+        public void processElement(StreamRecord<Reading> element) throws Exception {
+            if (dedupe().unwrittenCount >= UNWRITTEN_LIMIT) {
+                Object key = getCurrentKey();
+                dedupe().writeSeen(this::setCurrentKey);
+                setCurrentKey(key);
+            }
+            super.processElement(element);
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            dedupe().writeSeen(this::setCurrentKey);
+            super.snapshotState(context);
+        }
+
+        private DropDuplicateReadings dedupe() {
+            return (DropDuplicateReadings) userFunction;
         }
     }
 }
