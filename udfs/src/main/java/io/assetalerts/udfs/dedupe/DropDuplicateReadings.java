@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
@@ -15,7 +14,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 
 /**
@@ -51,17 +49,10 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
     private transient Counter migrated;
     private transient boolean legacyPresent;
     /**
-     * EventIds seen since the state was last written, by asset (issue 10): looked up before the state, and written
-     * to {@code event-ids} in one batch per asset at each checkpoint, or once {@link #UNWRITTEN_LIMIT} are waiting,
-     * instead of one write per reading.
+     * The clean-up timer each asset registered since the last checkpoint, so that it is registered once per bucket
+     * instead of once per reading (issue 10); emptied at each checkpoint, so it holds only recently active assets.
      */
-    private transient Map<String, Map<String, Long>> unwritten;
-    private transient int unwrittenCount;
-    /** The clean-up timer each asset registered since the state was last written, so it is registered once. */
     private transient Map<String, Long> cleanupRegistered;
-
-    /** EventIds on the heap at most before they are written (memory bound, per subtask). */
-    static final int UNWRITTEN_LIMIT = 100_000;
 
     public DropDuplicateReadings(Duration ttl) {
         this.ttlMillis = ttl.toMillis();
@@ -75,7 +66,6 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         legacy = getRuntimeContext().getMapState(StateDescriptors.legacySeenEventIds());
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
         migrated = getRuntimeContext().getMetricGroup().counter(METRIC_MIGRATED);
-        unwritten = new HashMap<>();
         cleanupRegistered = new HashMap<>();
     }
 
@@ -89,41 +79,19 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         if (legacyPresent) {
             migrateLegacy(timestamp, ctx);
         }
-        String assetId = ctx.getCurrentKey();
         String eventId = reading.getEvent().getEventId();
-        Map<String, Long> recent = unwritten.get(assetId);
-        Long seenAt = recent == null ? null : recent.get(eventId);
-        if (seenAt == null) {
-            seenAt = seen.get(eventId);
-        }
+        Long seenAt = seen.get(eventId);
         if (seenAt != null && Math.abs(timestamp - seenAt) < ttlMillis) {
             duplicates.inc();
             return;
         }
-        if (recent == null) {
-            recent = new HashMap<>();
-            unwritten.put(assetId, recent);
-        }
-        if (recent.put(eventId, timestamp) == null) {
-            unwrittenCount++;
-        }
+        seen.put(eventId, timestamp);
         long cleanup = cleanupTime(timestamp);
-        Long registered = cleanupRegistered.put(assetId, cleanup);
+        Long registered = cleanupRegistered.put(ctx.getCurrentKey(), cleanup);
         if (registered == null || registered != cleanup) {
             ctx.timerService().registerEventTimeTimer(cleanup);
         }
         out.collect(reading);
-    }
-
-    /** Writes the eventIds seen since the last write to {@code event-ids}, through the operator's key. */
-    void writeSeen(Consumer<String> setKey) throws Exception {
-        for (Map.Entry<String, Map<String, Long>> ofAsset : unwritten.entrySet()) {
-            setKey.accept(ofAsset.getKey());
-            seen.putAll(ofAsset.getValue());
-        }
-        unwritten.clear();
-        unwrittenCount = 0;
-        cleanupRegistered.clear();
     }
 
     @Override
@@ -135,12 +103,6 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
             }
         }
         cleanupRegistered.remove(ctx.getCurrentKey(), time);
-        Map<String, Long> recent = unwritten.get(ctx.getCurrentKey());
-        if (recent != null) {
-            int before = recent.size();
-            recent.values().removeIf(seenAt -> seenAt + ttlMillis <= time);
-            unwrittenCount -= before - recent.size();
-        }
     }
 
     /** The end of the clean-up bucket in which an eventId seen at {@code timestamp} stops being needed. */
@@ -183,18 +145,8 @@ public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading,
         }
 
         @Override
-        public void processElement(StreamRecord<Reading> element) throws Exception {
-            if (dedupe().unwrittenCount >= UNWRITTEN_LIMIT) {
-                Object key = getCurrentKey();
-                dedupe().writeSeen(this::setCurrentKey);
-                setCurrentKey(key);
-            }
-            super.processElement(element);
-        }
-
-        @Override
         public void snapshotState(StateSnapshotContext context) throws Exception {
-            dedupe().writeSeen(this::setCurrentKey);
+            dedupe().cleanupRegistered.clear();
             super.snapshotState(context);
         }
 

@@ -40,7 +40,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -66,10 +67,10 @@ import org.slf4j.LoggerFactory;
  * <p>The hot path makes no state access per reading (issue 10): an arriving reading waits on the heap
  * ({@link InFlightReadings}) and {@link Operator} evaluates it when the watermark passes it, interleaved with the
  * asset's timers in event-time order; the asset's small rule state ({@link AssetRules}) is read once, kept on the
- * heap and written back at the next checkpoint. At a checkpoint both are written to keyed state in the layout every
- * earlier release used ({@code pending-readings} with a timer per timestamp, {@code asset-rules}), so savepoints
- * of this and earlier releases restore either way. The open window's eventIds are appended to a list state of their
- * own and read only when the window closes.
+ * heap and written back at the next checkpoint, with the open window's eventIds added meanwhile. A checkpoint holds
+ * the in-flight readings in the operator's list state and the rule state in {@code asset-rules} as every release
+ * wrote it; readings an earlier release left in {@code pending-readings} are still taken by their timers, so
+ * savepoints of this and earlier releases restore either way.
  *
  * <p>The broadcast input carries registrations and rule changes ({@link Control}). Rule versions are broadcast state
  * ({@link #RULES}, the same on every subtask) and judge each reading by its event timestamp ({@link RuleVersions}); the
@@ -101,10 +102,15 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public static final String METRIC_DEFAULT_VERSION = "ruleDefaultVersion";
     /** Readings on the heap that the watermark has not passed yet (a gauge). */
     public static final String METRIC_IN_FLIGHT = "readingsInFlight";
+    /**
+     * Readings waiting for the watermark on the heap, at most, per subtask; more wait in RocksDB. In a replay or a
+     * backlog the watermark trails the newest readings by the out-of-orderness plus the skew between partitions,
+     * which can be many seconds of event time for every asset: the bound keeps that off the heap (about 300 bytes a
+     * reading).
+     */
+    static final int IN_FLIGHT_LIMIT = 100_000;
     /** Rule states cached on the heap per subtask before they are written at a watermark (memory bound). */
     static final int RULES_CACHE_LIMIT = 50_000;
-    /** The name of {@link CoBroadcastWithKeyedOperator}'s timer service, which the evaluator's timers are in. */
-    static final String USER_TIMERS = "user-timers";
 
 
     static final Comparator<Reading> EVENT_TIME_ORDER = Comparator
@@ -128,6 +134,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient InFlightReadings inFlight;
     /** True while {@link Operator} evaluates in-flight readings: they have no entry in {@code pending-readings}. */
     private transient boolean inFlightTick;
+    private int inFlightLimit = IN_FLIGHT_LIMIT;
     private transient ValueState<AssetRules> ruleState;
     /**
      * Rule states read since the last checkpoint, by asset, and which of them changed: every tick of an asset
@@ -170,7 +177,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
-        inFlight = new InFlightReadings();
+        if (inFlight == null) {
+            inFlight = new InFlightReadings(); // run without its Operator: nothing restored
+        }
         ruleState = context.getState(StateDescriptors.assetRules());
         rulesCache = new java.util.HashMap<>();
         rulesDirty = new java.util.HashSet<>();
@@ -239,6 +248,12 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         ruleChanges.inc();
     }
 
+    /** With at most {@code limit} readings waiting on the heap (for tests). */
+    AssetEvaluator inFlightLimit(int limit) {
+        this.inFlightLimit = limit;
+        return this;
+    }
+
     /** Readings on this subtask's heap that the watermark has not passed (for tests; also a metric). */
     long readingsInFlight() {
         return inFlight.size();
@@ -279,7 +294,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (reading.getLegacyThresholdEpisode() != null || reading.getLegacyOpenWindow() != null) {
             adoptLegacyRuleState(reading, ctx);
         }
-        if (!pending.rejectLate(reading, ctx)) {
+        if (inFlight.size() >= inFlightLimit) {
+            pending.add(reading, ctx); // the heap is full: waits in pending-readings with a timer, as it used to
+        } else if (!pending.rejectLate(reading, ctx)) {
             inFlight.add(ctx.getCurrentKey(), reading.getEvent().getTimestamp().toEpochMilli(), reading);
         }
     }
@@ -763,27 +780,47 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      *
      * <p>When the watermark advances, each timestamp with in-flight readings at or before it is one step, in
      * ascending order: first the evaluator's timers up to that timestamp fire (window ends, holds, clear delays,
-     * silence checks, and readings a checkpoint wrote to state), then every asset with readings at that timestamp
-     * that no timer took is evaluated there, exactly as a timer at that timestamp would have. Each asset therefore
-     * sees its readings and its timers in event-time order, as when every reading had a timer of its own, without
-     * a state write, a timer and a state read for each reading.
+     * silence checks, and readings an earlier release left in {@code pending-readings}), then every asset with
+     * readings at that timestamp that no timer took is evaluated there, exactly as a timer at that timestamp would
+     * have. Each asset therefore sees its readings and its timers in event-time order, as when every reading had a
+     * timer of its own, without a state write, a timer and a state read for each reading.
      *
-     * <p>A checkpoint writes the readings still in flight to {@code pending-readings} with a timer at each
-     * timestamp, the layout of every earlier release, before the keyed state is snapshotted.
+     * <p>A checkpoint copies the readings still in flight into the operator's union list state
+     * ({@code in-flight-readings}); a restore, at any parallelism, puts back on the heap the ones of this subtask's
+     * key groups.
      */
     public static final class Operator
             extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> {
 
-        private transient InternalTimerService<VoidNamespace> timers;
+        private transient ListState<Reading> inFlightState;
 
         public Operator(AssetEvaluator evaluator) {
             super(evaluator, List.of(StateDescriptors.ASSET_REGISTRY, StateDescriptors.RULE_VERSIONS));
         }
 
         @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            InFlightReadings inFlight = new InFlightReadings();
+            inFlightState = context.getOperatorStateStore().getUnionListState(StateDescriptors.inFlightReadings());
+            if (context.isRestored()) {
+                var task = getRuntimeContext().getTaskInfo();
+                int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+                var ownKeyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+                        task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+                for (Reading reading : inFlightState.get()) {
+                    String assetId = reading.getEvent().getAssetId();
+                    if (ownKeyGroups.contains(KeyGroupRangeAssignment.assignToKeyGroup(assetId, maxParallelism))) {
+                        inFlight.add(assetId, reading.getEvent().getTimestamp().toEpochMilli(), reading);
+                    }
+                }
+            }
+            evaluator().inFlight = inFlight;
+        }
+
+        @Override
         public void open() throws Exception {
             super.open();
-            timers = getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
             AssetEvaluator evaluator = evaluator();
             evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(),
                     StateDescriptors.HELD_TIMESTAMPS);
@@ -826,12 +863,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         @Override
         public void snapshotState(StateSnapshotContext context) throws Exception {
             AssetEvaluator evaluator = evaluator();
-            evaluator.inFlight.drain((assetId, time, readings) -> {
-                setCurrentKey(assetId);
-                if (evaluator.pending.append(time, readings)) {
-                    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
-                }
-            });
+            inFlightState.update(evaluator.inFlight.all());
             evaluator.flushRules(this::setCurrentKey);
             super.snapshotState(context);
         }

@@ -11,12 +11,11 @@ import io.assetalerts.schemas.state.Reading;
 /**
  * The readings of one subtask that the watermark has not passed yet, on the heap, by event timestamp and asset
  * (issue 10). A reading arrives, waits here and leaves when the watermark passes it, with no state access and no
- * timer of its own; at a checkpoint the ones still waiting are written to {@code pending-readings} with a timer
- * each, the layout every earlier release kept them in (see {@code AssetEvaluator.Operator}), so a savepoint holds
- * every reading not yet evaluated and restores into any release.
+ * timer of its own; a checkpoint copies the ones still waiting into the evaluator's operator state
+ * ({@code AssetEvaluator.Operator}), so a savepoint holds every reading not yet evaluated.
  *
  * <p>Bounded by what is in flight: readings younger than the watermark, about the out-of-orderness times the
- * input rate of the subtask, and emptied at every checkpoint.
+ * input rate of the subtask.
  */
 public final class InFlightReadings {
 
@@ -61,15 +60,15 @@ public final class InFlightReadings {
         return assets == null ? List.of() : new ArrayList<>(assets.keySet());
     }
 
-    /** Hands every waiting reading to {@code sink}, by timestamp and asset, and forgets them. */
-    public void drain(Sink sink) throws Exception {
-        for (var atTimestamp : byTimestamp.entrySet()) {
-            for (var ofAsset : atTimestamp.getValue().entrySet()) {
-                sink.accept(ofAsset.getKey(), atTimestamp.getKey(), ofAsset.getValue());
+    /** Every waiting reading, by timestamp and asset (a copy, for a checkpoint). */
+    public List<Reading> all() {
+        List<Reading> all = new ArrayList<>((int) size);
+        for (Map<String, List<Reading>> assets : byTimestamp.values()) {
+            for (List<Reading> readings : assets.values()) {
+                all.addAll(readings);
             }
         }
-        byTimestamp.clear();
-        size = 0;
+        return all;
     }
 
     public long size() {
@@ -80,9 +79,4 @@ public final class InFlightReadings {
         return size == 0;
     }
 
-    /** Where {@link #drain} puts the readings. */
-    @FunctionalInterface
-    public interface Sink {
-        void accept(String assetId, long timestamp, List<Reading> readings) throws Exception;
-    }
 }

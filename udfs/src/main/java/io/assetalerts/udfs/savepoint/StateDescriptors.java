@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.AssetRules;
 import io.assetalerts.schemas.state.HeldTimestamps;
+import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.schemas.state.RuleHistory;
 import io.assetalerts.schemas.state.ThresholdEpisode;
@@ -43,6 +44,15 @@ public final class StateDescriptors {
     /** Readings waiting for the watermark, by event timestamp. */
     public static MapStateDescriptor<Long, ReadingBatch> pendingReadings() {
         return new MapStateDescriptor<>("pending-readings", Types.LONG, AvroType.forRecord(ReadingBatch.class));
+    }
+
+    /**
+     * Operator state of the evaluator: the readings that had arrived and were still waiting for the watermark at
+     * the checkpoint, every subtask's (union list state: on a restore at any parallelism each subtask keeps the
+     * readings of its own key groups).
+     */
+    public static ListStateDescriptor<Reading> inFlightReadings() {
+        return new ListStateDescriptor<>("in-flight-readings", AvroType.forRecord(Reading.class));
     }
 
     /** The asset's rules state: threshold episode, open window, silence clock, held readings. */

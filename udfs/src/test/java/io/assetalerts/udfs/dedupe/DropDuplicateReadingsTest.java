@@ -98,7 +98,6 @@ class DropDuplicateReadingsTest {
             for (int i = 0; i < 100; i++) {
                 send(h, reading("T-1", "e" + i, i, 90));
             }
-            h.snapshot(1, 1); // eventIds seen since the last checkpoint are written to state at the next one
             KeyedStateBackend<String> before = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
                     .getKeyedStateBackend();
             try (var keys = before.getKeys(StateDescriptors.SEEN_EVENT_IDS, VoidNamespace.INSTANCE)) {
@@ -108,24 +107,6 @@ class DropDuplicateReadingsTest {
                     .isEqualTo(1);
             h.processWatermark(at(100) + TTL.toMillis() * 2);
             assertThat(h.numEventTimeTimers()).isZero();
-            KeyedStateBackend<String> backend = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
-                    .getKeyedStateBackend();
-            try (var keys = backend.getKeys(StateDescriptors.SEEN_EVENT_IDS, VoidNamespace.INSTANCE)) {
-                assertThat(keys.count()).as("assets with eventIds left after clean-up").isZero();
-            }
-        }
-    }
-
-    @Test
-    void eventIdsNotWrittenYetAreDuplicatesAndAreCleanedUpInEventTimeToo() throws Exception {
-        try (var h = dedupe(null)) {
-            send(h, reading("T-1", "e1", 1, 90));
-            send(h, reading("T-1", "e1", 2, 90));          // seen since the last checkpoint: still a duplicate
-            h.processWatermark(at(2) + TTL.toMillis() * 2);  // clean-up before any checkpoint wrote e1
-            send(h, reading("T-1", "e1", 3 + TTL.toSeconds() * 2, 90));
-            assertThat(passed(h)).containsExactly("T-1/e1", "T-1/e1");
-            h.processWatermark(at(3) + TTL.toMillis() * 5);
-            h.snapshot(1, 1);
             KeyedStateBackend<String> backend = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
                     .getKeyedStateBackend();
             try (var keys = backend.getKeys(StateDescriptors.SEEN_EVENT_IDS, VoidNamespace.INSTANCE)) {

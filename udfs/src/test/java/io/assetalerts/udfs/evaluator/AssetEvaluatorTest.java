@@ -192,29 +192,74 @@ class AssetEvaluatorTest {
     }
 
     @Test
-    void readingsInFlightAtACheckpointAreWrittenToStateAndEvaluatedAfterTheRestore() throws Exception {
+    void readingsInFlightAtACheckpointAreInTheSnapshotAndEvaluatedAfterTheRestore() throws Exception {
         h.register("T-1", "TURBINE");
         h.send(reading("T-1", "late-in-the-batch", 5, HOT));
         h.send(reading("T-1", "first", 4, HOT));
         h.send(reading("T-1", "cool", 4_500, COOL));
         assertThat(h.evaluator().readingsInFlight()).isEqualTo(3);
         OperatorSubtaskState snapshot = h.snapshot(1L);
-        assertThat(h.evaluator().readingsInFlight()).isZero();
+        assertThat(h.evaluator().readingsInFlight()).as("a checkpoint copies them").isEqualTo(3);
         h.close();
 
         h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        assertThat(h.evaluator().readingsInFlight()).isEqualTo(3);
         h.register("T-1", "TURBINE");
         h.watermark(at(6));
         assertThat(h.alertedEventIds()).containsExactly("first");
     }
 
     @Test
-    void aReadingWrittenAtACheckpointAndOneStillInFlightWithTheSameTimestampAreEvaluatedOnceTogether()
-            throws Exception {
+    void readingsBeyondTheHeapsLimitWaitInStateAndAllAreEvaluatedInEventTimeOrder() throws Exception {
+        h.close();
+        h = EvaluatorHarness.openWithInFlightLimit(2);
         h.register("T-1", "TURBINE");
-        h.send(reading("T-1", "b", 10, 95));
-        h.snapshot(1L);                                 // "b" now waits in state, with a timer
-        h.send(reading("T-1", "a", 10, 95));            // "a" waits on the heap, same timestamp
+        h.send(reading("T-1", "c", 3, HOT));
+        h.send(reading("T-1", "a", 1, HOT));
+        h.send(reading("T-1", "b", 2, COOL));           // the heap holds two: this one and the next wait in state
+        h.send(reading("T-1", "d", 4, COOL));
+        assertThat(h.evaluator().readingsInFlight()).isEqualTo(2);
+        h.watermark(at(4));
+        assertThat(h.alertedEventIds()).containsExactly("a", "c");
+    }
+
+    @Test
+    void aRestoreAtAnotherParallelismKeepsTheInFlightReadingsOfEachSubtasksKeyGroups() throws Exception {
+        List<String> assets = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "A-" + i).toList();
+        for (String asset : assets) {
+            h.send(reading(asset, "r-" + asset, 5, HOT));
+        }
+        OperatorSubtaskState snapshot = h.snapshot(1L);
+
+        long kept = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (EvaluatorHarness half = EvaluatorHarness.openSubtask(snapshot, 2, subtask)) {
+                long own = half.evaluator().readingsInFlight();
+                assertThat(own).as("subtask %d keeps some, not all", subtask).isBetween(1L, 39L);
+                kept += own;
+            }
+        }
+        assertThat(kept).as("each reading on exactly one subtask").isEqualTo(assets.size());
+    }
+
+    @Test
+    void aReadingAnEarlierReleaseLeftInStateAndOneInFlightWithTheSameTimestampAreEvaluatedOnceTogether()
+            throws Exception {
+        OperatorSubtaskState v1;
+        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
+                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
+        try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
+                first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
+                720, 1, 0)) {
+            old.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+            old.open();
+            old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
+            old.processElement(reading("T-1", "b", 10, 95), at(10)); // waits in pending-readings, with a timer
+            v1 = old.snapshot(1L, 1L);
+        }
+        h.close();
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
+        h.send(reading("T-1", "a", 10, 95));                        // waits on the heap, same timestamp
         h.send(reading("T-1", "c", 30, 95));
         h.watermark(at(600));
         assertThat(h.windows()).singleElement().satisfies(w -> {

@@ -26,6 +26,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
@@ -35,14 +36,20 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 final class EvaluatorHarness implements AutoCloseable {
 
     static final Duration GRACE = Duration.ofSeconds(10);
+    static final int MAX_PARALLELISM = 720;
 
     final KeyedBroadcastOperatorTestHarness<String, Reading, Control, AlertEvent> harness;
     private long ruleOffset = 0;
 
     private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> operator,
             OperatorSubtaskState restoreFrom) throws Exception {
+        this(operator, restoreFrom, 1, 0);
+    }
+
+    private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> operator,
+            OperatorSubtaskState restoreFrom, int parallelism, int subtask) throws Exception {
         harness = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, 720, 1, 0);
+                Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -71,6 +78,23 @@ final class EvaluatorHarness implements AutoCloseable {
                 "telemetry.events", GRACE, holdCap, rules, snapshot, silenceAfter)), restoreFrom);
         h.ruleOffset = snapshot.endOffsets().getOrDefault(0, 0L);
         return h;
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism}, restored from a snapshot of one subtask (a rescale). */
+    static EvaluatorHarness openSubtask(OperatorSubtaskState snapshotOfOne, int parallelism, int subtask)
+            throws Exception {
+        OperatorSubtaskState share = AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshotOfOne,
+                MAX_PARALLELISM, 1, parallelism, subtask);
+        return new EvaluatorHarness(new AssetEvaluator.Operator(new AssetEvaluator("alert-job", "telemetry.events",
+                GRACE, 100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), RuleSnapshot.EMPTY, Duration.ZERO)), share,
+                parallelism, subtask);
+    }
+
+    /** With at most {@code limit} readings waiting on the heap. */
+    static EvaluatorHarness openWithInFlightLimit(int limit) throws Exception {
+        return new EvaluatorHarness(new AssetEvaluator.Operator(new AssetEvaluator("alert-job", "telemetry.events",
+                GRACE, 100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), RuleSnapshot.EMPTY, Duration.ZERO)
+                .inFlightLimit(limit)), null);
     }
 
     static EvaluatorHarness open() throws Exception {

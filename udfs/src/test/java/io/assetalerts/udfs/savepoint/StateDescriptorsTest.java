@@ -19,10 +19,10 @@ class StateDescriptorsTest {
                 StateDescriptors.pendingReadings(), StateDescriptors.assetRules(), StateDescriptors.windowEventIds(),
                 StateDescriptors.heldTimestamps(), StateDescriptors.seenEventIds(),
                 StateDescriptors.legacySeenEventIds(), StateDescriptors.legacyThresholdEpisode(),
-                StateDescriptors.legacyOpenWindow());
+                StateDescriptors.legacyOpenWindow(), StateDescriptors.inFlightReadings());
         assertThat(all).extracting(StateDescriptor::getName).containsExactly("asset-registry", "rule-versions",
                 "pending-readings", "rules", "window-event-ids", "held-timestamps", "event-ids", "seen-event-ids",
-                "threshold-episode", "open-window");
+                "threshold-episode", "open-window", "in-flight-readings");
         assertThat(StateDescriptors.legacySeenEventIds().getTtlConfig().isEnabled())
                 .as("the first release declared its dedupe map with TTL; its serializer must match").isTrue();
     }
