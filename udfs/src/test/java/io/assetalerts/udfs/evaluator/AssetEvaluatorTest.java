@@ -80,11 +80,7 @@ class AssetEvaluatorTest {
         h.send(reading("T-1", "a", 10, 95));
         h.send(reading("T-1", "b", 20, 95));
         h.send(reading("T-1", "c", 40, 95));
-        h.watermark(at(600));
-        assertThat(h.windows()).singleElement().satisfies(w -> {
-            assertThat(w.getCount()).isEqualTo(3);
-            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
-        });
+        assertOneWindowClosedWith("a", "b", "c");
     }
 
     @Test
@@ -245,27 +241,15 @@ class AssetEvaluatorTest {
     @Test
     void aReadingAnEarlierReleaseLeftInStateAndOneInFlightWithTheSameTimestampAreEvaluatedOnceTogether()
             throws Exception {
-        OperatorSubtaskState v1;
-        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
-                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
-        try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
-                first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
-                720, 1, 0)) {
-            old.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
-            old.open();
+        OperatorSubtaskState v1 = firstRelease(old -> {
             old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
             old.processElement(reading("T-1", "b", 10, 95), at(10)); // waits in pending-readings, with a timer
-            v1 = old.snapshot(1L, 1L);
-        }
+        });
         h.close();
         h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
         h.send(reading("T-1", "a", 10, 95));                        // waits on the heap, same timestamp
         h.send(reading("T-1", "c", 30, 95));
-        h.watermark(at(600));
-        assertThat(h.windows()).singleElement().satisfies(w -> {
-            assertThat(w.getCount()).isEqualTo(3);
-            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
-        });
+        assertOneWindowClosedWith("a", "b", "c");
     }
 
     @Test
@@ -282,11 +266,7 @@ class AssetEvaluatorTest {
         h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
         h.register("T-1", "TURBINE");
         h.send(reading("T-1", "c", 30, 95));
-        h.watermark(at(600));
-        assertThat(h.windows()).singleElement().satisfies(w -> {
-            assertThat(w.getCount()).isEqualTo(3);
-            assertThat(w.getEventIds()).containsExactly("a", "b", "c");
-        });
+        assertOneWindowClosedWith("a", "b", "c");
     }
 
     @Test
@@ -303,22 +283,12 @@ class AssetEvaluatorTest {
 
     @Test
     void adoptsTheFirstReleasesPendingAndHeldReadings() throws Exception {
-        OperatorSubtaskState v1;
-        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
-                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
-        try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
-                first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
-                720, 1, 0)) {
-            old.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
-            old.open();
-            old.getTwoInputOperator().processWatermarkStatus2(
-                    org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+        OperatorSubtaskState v1 = firstRelease(old -> {
             old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
             old.processElement(reading("T-1", "pending", 5, HOT), at(5));
             old.processElement(reading("P-7", "held", 1, HOT), at(1));
             old.processWatermark(at(2));
-            v1 = old.snapshot(1L, 1L);
-        }
+        });
         h.close();
         h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
         h.register("P-7", "PUMP");
@@ -340,5 +310,32 @@ class AssetEvaluatorTest {
         h.send(reading("T-1", "new-breach", 3, HOT));
         h.watermark(at(3));
         assertThat(h.alerts()).extracting(AlertTriggered::getEventIds).containsExactly(List.of("new-breach"));
+    }
+
+    /** Event time passes the window's end: exactly one window closed, holding these readings in this order. */
+    private void assertOneWindowClosedWith(String... eventIds) throws Exception {
+        h.watermark(at(600));
+        assertThat(h.windows()).singleElement().satisfies(w -> {
+            assertThat(w.getCount()).isEqualTo(eventIds.length);
+            assertThat(w.getEventIds()).containsExactly(eventIds);
+        });
+    }
+
+    /** A snapshot of the first release's registry join (the evaluator's uid then) after {@code writes}. */
+    private static OperatorSubtaskState firstRelease(
+            org.apache.flink.util.function.ThrowingConsumer<KeyedBroadcastOperatorTestHarness<String, Reading,
+                    AssetRegistered, RegisteredReading>, Exception> writes) throws Exception {
+        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
+                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
+        try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
+                first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
+                EvaluatorHarness.MAX_PARALLELISM, 1, 0)) {
+            old.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+            old.open();
+            old.getTwoInputOperator().processWatermarkStatus2(
+                    org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+            writes.accept(old);
+            return old.snapshot(1L, 1L);
+        }
     }
 }
