@@ -43,6 +43,10 @@ public final class InMemoryThroughput {
             String[] kv = option.split("=", 2);
             extra.put(kv[0], kv[1]);
         }
+        // checkpoints in files: past about 1,000,000 readings dedupe's state outgrows the JobManager's 5 MB default
+        extra.putIfAbsent("execution.checkpointing.storage", "filesystem");
+        extra.putIfAbsent("execution.checkpointing.dir",
+                java.nio.file.Files.createTempDirectory("in-memory-throughput").toUri().toString());
         env.configure(Configuration.fromMap(extra));
         DataGeneratorSource<Inbound> registrations = new DataGeneratorSource<>(i -> Inbound.newBuilder()
                 .setAsset(AssetRegistered.newBuilder().setEventId("reg-" + i).setAssetId("A-" + i)
