@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * ({@link InFlightReadings}) and {@link Operator} evaluates it when the watermark passes it, interleaved with the
  * asset's timers in event-time order; the asset's small rule state ({@link AssetRules}) is read once, kept on the
  * heap and written back at the next checkpoint, with the open window's eventIds added meanwhile. A checkpoint holds
- * the in-flight readings in the operator's list state and the rule state in {@code asset-rules} as every release
+ * the in-flight readings in the operator's list state and the rule state in {@code rules} as every release
  * wrote it; readings an earlier release left in {@code pending-readings} are still taken by their timers, so
  * savepoints of this and earlier releases restore either way.
  *
@@ -130,7 +130,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     private transient Counter ruleChanges;
     private transient Counter lateRules;
     private transient PendingReadings pending;
-    /** Arrived readings the watermark has not passed, on the heap until it does or a checkpoint writes them. */
+    /** Arrived readings the watermark has not passed, on the heap until it does (a checkpoint copies them). */
     private transient InFlightReadings inFlight;
     /** True while {@link Operator} evaluates in-flight readings: they have no entry in {@code pending-readings}. */
     private transient boolean inFlightTick;
@@ -351,8 +351,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     }
 
     /**
-     * The readings stamped {@code time} that this tick evaluates, in (timestamp, eventId) order: the ones that
-     * arrived since the last checkpoint, on the heap, and, on a timer, the ones a checkpoint wrote to state.
+     * The readings stamped {@code time} that this tick evaluates, in (timestamp, eventId) order: the ones waiting on
+     * the heap and, on a timer, the ones waiting in {@code pending-readings} (beyond the heap's limit, or left there
+     * by an earlier release).
      */
     private List<Reading> arrivedAt(String assetId, long time) throws Exception {
         List<Reading> arrived = inFlight.take(assetId, time);
@@ -586,7 +587,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
 
     /**
      * The asset's rule state: from the heap if a tick since the last checkpoint read it, else from
-     * {@code asset-rules}. The caller changes it in place and calls {@link #rulesChanged} if it did.
+     * {@code rules}. The caller changes it in place and calls {@link #rulesChanged} if it did.
      */
     private AssetRules rulesOf(String assetId) throws Exception {
         AssetRules state = rulesCache.get(assetId);
@@ -600,13 +601,13 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         return state;
     }
 
-    /** The asset's rule state changed: written to {@code asset-rules} at the next checkpoint or flush. */
+    /** The asset's rule state changed: written to {@code rules} at the next checkpoint or flush. */
     private void rulesChanged(String assetId, AssetRules state) {
         rulesCache.put(assetId, state);
         rulesDirty.add(assetId);
     }
 
-    /** Writes the changed rule states to {@code asset-rules} and empties the cache, through the operator's key. */
+    /** Writes the changed rule states to {@code rules} and empties the cache, through the operator's key. */
     private void flushRules(java.util.function.Consumer<String> setKey) throws Exception {
         for (String assetId : rulesDirty) {
             setKey.accept(assetId);
