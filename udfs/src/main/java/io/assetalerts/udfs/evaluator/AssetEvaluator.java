@@ -48,6 +48,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.Preconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,9 +178,8 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void open(OpenContext openContext) {
         var context = getRuntimeContext();
         pending = new PendingReadings(context, sourceTopic, job);
-        if (inFlight == null) {
-            inFlight = new InFlightReadings(); // run without its Operator: nothing restored
-        }
+        // only AssetEvaluator.Operator moves event time forward for the readings on the heap
+        Preconditions.checkState(inFlight != null, "AssetEvaluator runs in AssetEvaluator.Operator");
         ruleState = context.getState(StateDescriptors.assetRules());
         rulesCache = new java.util.HashMap<>();
         rulesDirty = new java.util.HashSet<>();
@@ -441,12 +441,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 ctx.timerService().registerEventTimeTimer(nextWindowEnd(window, ctx.getCurrentKey()) - 1);
             }
         }
-        if (isOpen(window)) {
-            if (idsInMemory) {
-                windowEventIds.clear(); // every id of the open window is in memory; the stored ones were another's
-            }
-            // the ids added since the last write stay in the cached rule state; flushRules appends them
-        } else if (idsInMemory) {
+        // an open window's ids added since the last write stay in the cached rule state (flushRules appends them);
+        // when all of its ids are in memory, the stored ones, if any, were a closed window's
+        if (idsInMemory) {
             windowEventIds.clear();
         }
         return true;

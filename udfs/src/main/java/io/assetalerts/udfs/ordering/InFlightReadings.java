@@ -75,8 +75,4 @@ public final class InFlightReadings {
         return size;
     }
 
-    public boolean isEmpty() {
-        return size == 0;
-    }
-
 }

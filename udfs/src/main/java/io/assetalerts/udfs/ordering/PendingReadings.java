@@ -2,7 +2,6 @@ package io.assetalerts.udfs.ordering;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
@@ -44,9 +43,13 @@ public final class PendingReadings {
             return;
         }
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
-        if (append(timestamp, List.of(reading))) {
+        ReadingBatch batch = byTimestamp.get(timestamp);
+        if (batch == null) {
+            batch = new ReadingBatch(new ArrayList<>(1));
             ctx.timerService().registerEventTimeTimer(timestamp);
         }
+        batch.getReadings().add(reading);
+        byTimestamp.put(timestamp, batch);
     }
 
     /**
@@ -65,21 +68,6 @@ public final class PendingReadings {
                 RejectReason.LATE_EVENT, "event time " + reading.getEvent().getTimestamp()
                         + " is not after the watermark " + Instant.ofEpochMilli(watermark)));
         return true;
-    }
-
-    /**
-     * Adds readings stamped {@code time} to the current asset's entry; true if there was none, so that the caller
-     * registers the timer that takes them.
-     */
-    public boolean append(long time, List<Reading> readings) throws Exception {
-        ReadingBatch batch = byTimestamp.get(time);
-        boolean first = batch == null;
-        if (first) {
-            batch = new ReadingBatch(new ArrayList<>(readings.size()));
-        }
-        batch.getReadings().addAll(readings);
-        byTimestamp.put(time, batch);
-        return first;
     }
 
     /** The readings stamped {@code time}, still buffered; null if there are none. */
