@@ -175,9 +175,7 @@ class AssetEvaluatorTest {
         h.watermark(at(2));
         assertThat(h.alertedEventIds()).containsExactly("breach");
         OperatorSubtaskState snapshot = h.snapshot(1L);
-        h.close();
-
-        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        reopenFrom(snapshot);
         h.send(reading("T-1", "still-hot", 3, HOT));    // the open episode was restored: no alert
         h.register("P-7", "PUMP");
         h.send(reading("T-1", "hot-again", 6, HOT));
@@ -196,9 +194,7 @@ class AssetEvaluatorTest {
         assertThat(h.evaluator().readingsInFlight()).isEqualTo(3);
         OperatorSubtaskState snapshot = h.snapshot(1L);
         assertThat(h.evaluator().readingsInFlight()).as("a checkpoint copies them").isEqualTo(3);
-        h.close();
-
-        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        reopenFrom(snapshot);
         assertThat(h.evaluator().readingsInFlight()).isEqualTo(3);
         h.register("T-1", "TURBINE");
         h.watermark(at(6));
@@ -245,8 +241,7 @@ class AssetEvaluatorTest {
             old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
             old.processElement(reading("T-1", "b", 10, 95), at(10)); // waits in pending-readings, with a timer
         });
-        h.close();
-        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
+        reopenFrom(v1);
         h.send(reading("T-1", "a", 10, 95));                        // waits on the heap, same timestamp
         h.send(reading("T-1", "c", 30, 95));
         assertOneWindowClosedWith("a", "b", "c");
@@ -261,9 +256,7 @@ class AssetEvaluatorTest {
         h.send(reading("T-1", "b", 20, 95));
         h.watermark(at(25));
         OperatorSubtaskState snapshot = h.snapshot(2L); // "b" appended after "a"
-        h.close();
-
-        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
+        reopenFrom(snapshot);
         h.register("T-1", "TURBINE");
         h.send(reading("T-1", "c", 30, 95));
         assertOneWindowClosedWith("a", "b", "c");
@@ -289,8 +282,7 @@ class AssetEvaluatorTest {
             old.processElement(reading("P-7", "held", 1, HOT), at(1));
             old.processWatermark(at(2));
         });
-        h.close();
-        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), v1);
+        reopenFrom(v1);
         h.register("P-7", "PUMP");
         h.watermark(at(5));
         assertThat(h.alertedEventIds()).as("the first release's pending reading, the registry restored")
@@ -337,5 +329,11 @@ class AssetEvaluatorTest {
             writes.accept(old);
             return old.snapshot(1L, 1L);
         }
+    }
+
+    /** Closes the harness and opens a fresh evaluator restored from {@code snapshot} (a restart or an upgrade). */
+    private void reopenFrom(OperatorSubtaskState snapshot) throws Exception {
+        h.close();
+        h = EvaluatorHarness.open(100, RuleBook.of(RuleSettings.SPEC_DEFAULTS), snapshot);
     }
 }
