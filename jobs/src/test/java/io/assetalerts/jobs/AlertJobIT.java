@@ -91,8 +91,10 @@ class AlertJobIT {
         KAFKA.produce(t.telemetry(), List.of(
                 reading(t.telemetry(), "TURBINE-101", "hot-1", T0.plusSeconds(1), 104.7),
                 reading(t.telemetry(), "TURBINE-101", "hot-2", T0.plusSeconds(2), 106.0)));
-        // later readings move event time past the breach (watermark = max - 5 s) in every partition
-        KAFKA.produce(t.telemetry(), ticks(t.telemetry(), 3, "TURBINE-101", T0.plusSeconds(30)));
+        // a later reading in the same partition moves event time past the breach (watermark = max - 5 s); the two
+        // empty partitions stop holding it once idle. A tick in another partition could be read before these readings
+        // while their partition is still idle, and make them LATE_EVENT (README, "Event time, and outages")
+        KAFKA.produce(t.telemetry(), List.of(reading(t.telemetry(), "TURBINE-101", "tick", T0.plusSeconds(30), 20.0)));
 
         List<AlertTriggered> alerts = alerts(KAFKA.readCommittedAlerts(t.alerts(), 1, TIMEOUT));
         // on a failure, say what the DLQ holds: a held reading (UNKNOWN_ASSET) and a late one (LATE_EVENT) both end
