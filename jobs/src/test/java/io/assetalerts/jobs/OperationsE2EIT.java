@@ -33,6 +33,7 @@ import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * state carries over: an open breach episode does not alert again, a re-sent eventId is still dropped, the asset
  * registry is still known. Timings go to stdout and target/operations-e2e.txt.
  */
+@Tag("system") // mvn verify -Psystem (the root pom)
 class OperationsE2EIT {
 
     @RegisterExtension

@@ -13,6 +13,7 @@ import io.assetalerts.jobs.testing.FlinkRestClient;
 import io.assetalerts.tools.kafka.KafkaBrokerExtension;
 import io.assetalerts.jobs.testing.LocalFlinkCluster;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that ZooKeeper points to, not started anew) and the alerts and resolves must equal the reference model's, each
  * once, with the same ids.
  */
+@Tag("system") // mvn verify -Psystem (the root pom)
 class JobManagerFailoverE2EIT {
 
     @RegisterExtension

@@ -22,6 +22,7 @@ import io.assetalerts.tools.simulator.TelemetryGenerator.Reading;
 import io.assetalerts.udfs.rules.silence.AssetSilence;
 import io.assetalerts.udfs.rules.threshold.ThresholdRule;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * from the readings, and leave no process behind. Ports are free ones and the state directory is under
  * target/, so a developer's own stack on the default ports and in .local/ is never touched.
  */
+@Tag("system") // mvn verify -Psystem (the root pom)
 class RunLocalIT {
 
     private static final Path REPO = Path.of(System.getProperty("repo.root", "../..")).toAbsolutePath().normalize();
