@@ -72,10 +72,13 @@ class ExactlyOnceIT {
         FLINK.track(job);
         KAFKA.consumeUntil(run.alerts, r -> r.stream().filter(KafkaBrokerExtension::isAlert).count() >= 20,
                 Duration.ofMinutes(2));
+        // the TaskManager goes first, so nothing reads the backlog before the outage: a running job could read one
+        // partition's part of it while another, idle, had not been fetched yet, and that is the documented LATE_EVENT
+        // of readings written to an idle partition, not this test's subject
+        cluster.terminateTaskManager(0).get();
         KAFKA.produceBytes(run.telemetry, rest(run)); // a backlog behind the last checkpoint
         KAFKA.killBroker();
         try {
-            cluster.terminateTaskManager(0).get();
             cluster.startTaskManager();
             Outage.last(OUTAGE, () -> job.getJobStatus().get().name());
         } finally {
