@@ -14,14 +14,12 @@ import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.kafka.JsonRecordSerializer;
 import io.assetalerts.udfs.kafka.KafkaConnectors;
 import io.assetalerts.udfs.ordering.OrderReadingsByEventTime;
-import io.assetalerts.udfs.savepoint.StateDescriptors;
 import io.assetalerts.udfs.savepoint.Uids;
 import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,7 +74,6 @@ public final class TelemetryIngestJob {
             Sink<TelemetryReceived> telemetrySink, Sink<DeadLetter> deadLetterSink) {
         SingleOutputStreamOperator<AssetRegistered> assets =
                 SharedWiring.registrations(env, assetSource, config.assetTopic());
-        BroadcastStream<AssetRegistered> registry = assets.broadcast(StateDescriptors.ASSET_REGISTRY);
 
         SingleOutputStreamOperator<Reading> readings = SharedWiring.readings(env, rawSource, config.rawTopic(),
                 config.job().outOfOrderness(), config.job().idleness(),
@@ -84,11 +81,11 @@ public final class TelemetryIngestJob {
 
         SingleOutputStreamOperator<RegisteredReading> registered = readings
                 .keyBy(r -> r.getEvent().getAssetId(), Types.STRING)
-                .connect(registry)
-                .process(new OrderReadingsByEventTime(IngestJobConfig.JOB_NAME, config.rawTopic(),
-                        config.job().unknownAssetGrace(), config.job().unknownAssetCap()),
-                        AvroType.forRecord(RegisteredReading.class))
-                .uid(Uids.INGEST_REGISTRY_JOIN).name(REGISTRY_JOIN);
+                .connect(assets.broadcast())
+                .transform(REGISTRY_JOIN, AvroType.forRecord(RegisteredReading.class),
+                        new OrderReadingsByEventTime.Operator(new OrderReadingsByEventTime(IngestJobConfig.JOB_NAME,
+                                config.rawTopic(), config.job().unknownAssetGrace(), config.job().unknownAssetCap())))
+                .uid(Uids.INGEST_REGISTRY_JOIN);
 
         registered
                 .map(r -> r.getReading().getEvent(), AvroType.forRecord(TelemetryReceived.class))

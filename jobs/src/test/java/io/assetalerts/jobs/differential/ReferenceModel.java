@@ -13,6 +13,7 @@ import java.util.Set;
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.state.KnownAsset;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowSummary;
@@ -76,20 +77,21 @@ final class ReferenceModel {
         }
         String id = asset.getAssetId();
         long last = asset.getTimestamp().toEpochMilli();
+        KnownAsset known = new KnownAsset(asset.getAssetType(), asset.getLocation(), last);
         boolean neverReported = true;
         for (TelemetryReceived r : readings) {
             long ts = r.getTimestamp().toEpochMilli();
             RuleVersions.Silence rule = rules.silence(id, asset.getAssetType(), last + silenceAfter);
             if (ts - last > silenceAfter && rule.enabled()) {
-                events.alerts().add(AssetSilence.alert(id, asset, last, neverReported, silenceAfter, rule));
-                events.resolved().add(AssetSilence.end(id, asset, last + silenceAfter, ts, rule.version(), rule.scope()));
+                events.alerts().add(AssetSilence.alert(id, known, last, neverReported, silenceAfter, rule));
+                events.resolved().add(AssetSilence.end(id, known, last + silenceAfter, ts, rule.version(), rule.scope()));
             }
             last = ts;
             neverReported = false;
         }
         RuleVersions.Silence rule = rules.silence(id, asset.getAssetType(), last + silenceAfter);
         if (rule.enabled()) {
-            events.alerts().add(AssetSilence.alert(id, asset, last, neverReported, silenceAfter, rule));
+            events.alerts().add(AssetSilence.alert(id, known, last, neverReported, silenceAfter, rule));
         }
     }
 

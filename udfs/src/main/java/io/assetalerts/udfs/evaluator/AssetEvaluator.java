@@ -11,6 +11,7 @@ import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.RuleSet;
 import io.assetalerts.schemas.state.AlertEvent;
 import io.assetalerts.schemas.state.AssetRules;
+import io.assetalerts.schemas.state.KnownAsset;
 import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.HeldTimestamps;
 import io.assetalerts.schemas.state.Reading;
@@ -219,7 +220,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
     public void processBroadcastElement(Control control, Context ctx, Collector<AlertEvent> out)
             throws Exception {
         if (control.getAsset() != null) {
-            registry.register(control.getAsset(), ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
+            registry.register(control.getAsset(), ctx.getBroadcastState(StateDescriptors.KNOWN_ASSETS));
         }
         RuleChange change = control.getRule();
         if (change == null) {
@@ -283,7 +284,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
-        registry.countOnce(ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
         if (!rulesLoaded) {
             loadRules(ctx.getBroadcastState(StateDescriptors.RULE_VERSIONS).immutableEntries());
         }
@@ -316,7 +316,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         int openBefore = openMask(state);
         boolean changed = legacyPresent && adoptLegacyHeld(state);
         List<Reading> arrived = arrivedAt(ctx.getCurrentKey(), time);
-        AssetRegistered asset = ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY).get(ctx.getCurrentKey());
+        KnownAsset asset = ctx.getBroadcastState(StateDescriptors.KNOWN_ASSETS).get(ctx.getCurrentKey());
         if (asset != null) {
             List<Reading> due = new ArrayList<>();
             for (long heldAt : state.getHeldTimestamps()) {
@@ -377,7 +377,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * the rule state was last written wait in it, on the heap, and are appended (without a read) when it is
      * written; all of them are read only when the window closes.
      */
-    private boolean evaluate(List<Reading> due, AssetRules state, AssetRegistered asset, long time,
+    private boolean evaluate(List<Reading> due, AssetRules state, KnownAsset asset, long time,
             OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         WindowAccumulator window = state.getWindow();
         boolean windowDue = isOpen(window) && window.getWindowEnd() - 1 <= time;
@@ -453,7 +453,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * Ends what event time alone ends, once this timer's readings are evaluated: a threshold episode whose readings
      * stayed at or below clear for the clear delay, and an alerted sustained episode whose next window never came.
      */
-    private boolean settle(AssetRules state, AssetRegistered asset, long time, OnTimerContext ctx,
+    private boolean settle(AssetRules state, KnownAsset asset, long time, OnTimerContext ctx,
             Collector<AlertEvent> out) {
         boolean changed = false;
         String assetId = ctx.getCurrentKey();
@@ -486,7 +486,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * Keeps one silence check per asset: at the event time it goes silent if no reading comes first. A check that is
      * pending stays (the clock only moves forward, so it fires no later than needed) and is moved when it fires.
      */
-    private boolean scheduleSilenceCheck(AssetRules state, AssetRegistered asset, long time,
+    private boolean scheduleSilenceCheck(AssetRules state, KnownAsset asset, long time,
             org.apache.flink.streaming.api.TimerService timers) {
         Long pendingAt = state.getSilenceCheckAt();
         if (pendingAt != null && pendingAt > time) {
@@ -517,7 +517,9 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (state.getLastReadingAt() != null || state.getSilentSince() != null || state.getSilenceCheckAt() != null) {
             return;
         }
-        if (scheduleSilenceCheck(state, registration, Long.MIN_VALUE, ctx.timerService())) {
+        KnownAsset asset = new KnownAsset(registration.getAssetType(), registration.getLocation(),
+                registration.getTimestamp().toEpochMilli());
+        if (scheduleSilenceCheck(state, asset, Long.MIN_VALUE, ctx.timerService())) {
             rulesChanged(ctx.getCurrentKey(), state);
         }
     }
@@ -793,7 +795,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         private transient ListState<Reading> inFlightState;
 
         public Operator(AssetEvaluator evaluator) {
-            super(evaluator, List.of(StateDescriptors.ASSET_REGISTRY, StateDescriptors.RULE_VERSIONS));
+            super(evaluator, List.of(StateDescriptors.KNOWN_ASSETS, StateDescriptors.RULE_VERSIONS));
         }
 
         @Override
@@ -820,6 +822,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         public void open() throws Exception {
             super.open();
             AssetEvaluator evaluator = evaluator();
+            evaluator.registry.restore(getOperatorStateBackend());
             evaluator.legacyPresent = LegacyStateCarrier.hasEntries(getKeyedStateBackend(),
                     StateDescriptors.HELD_TIMESTAMPS);
             // the open-alerts gauges start from the restored state: one pass over the subtask's assets at start, so

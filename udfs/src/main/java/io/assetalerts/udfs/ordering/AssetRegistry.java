@@ -1,44 +1,86 @@
 package io.assetalerts.udfs.ordering;
 
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
 import io.assetalerts.schemas.AssetRegistered;
+import io.assetalerts.schemas.state.KnownAsset;
+import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The broadcast asset registry (SPEC 4: assets become broadcast state) as both registry joins keep it: the state
- * descriptor, applying a registration (a re-registration replaces type and location from then on), and the
- * {@code assetsKnown} gauge, counted from the restored state once and kept up to date after that.
+ * The broadcast asset registry (SPEC 4: assets become broadcast state) as both registry joins keep it: applying a
+ * registration (a re-registration replaces type and location from then on), the restore, and the
+ * {@code assetsKnown} gauge.
+ *
+ * <p>Every subtask holds the whole registry on its heap, so its size per asset decides how many assets a
+ * TaskManager can hold: {@link StateDescriptors#KNOWN_ASSETS} keeps only the type and location an alert carries,
+ * and one instance of each distinct type and location string is shared by all the assets that have it. A
+ * registry of the earlier layout ({@link StateDescriptors#LEGACY_ASSET_REGISTRY}, whole registrations) is moved
+ * into it once, at start.
  */
 public final class AssetRegistry {
 
-
     public static final String METRIC_ASSETS_KNOWN = "assetsKnown";
 
+    /** Distinct type and location strings shared, at most this many (beyond, each asset keeps its own). */
+    static final int SHARED_STRINGS_LIMIT = 100_000;
+
+    private final Map<String, String> shared = new HashMap<>();
     private long known;
-    private boolean counted;
 
     public AssetRegistry(MetricGroup metrics) {
         metrics.gauge(METRIC_ASSETS_KNOWN, () -> known);
     }
 
-    public void register(AssetRegistered asset, BroadcastState<String, AssetRegistered> registry) throws Exception {
-        countOnce(registry);
-        if (!registry.contains(asset.getAssetId())) {
-            known++;
+    /**
+     * At start, from the operator ({@code open}, after the restore): moves a registry of the earlier layout into
+     * {@code known-assets} and empties it, shares the restored strings, and counts the assets.
+     */
+    public void restore(OperatorStateStore store) throws Exception {
+        BroadcastState<String, KnownAsset> assets = store.getBroadcastState(StateDescriptors.KNOWN_ASSETS);
+        BroadcastState<String, AssetRegistered> legacy = store.getBroadcastState(StateDescriptors.LEGACY_ASSET_REGISTRY);
+        Iterator<Map.Entry<String, AssetRegistered>> earlier = legacy.iterator();
+        if (earlier.hasNext()) {
+            while (earlier.hasNext()) {
+                Map.Entry<String, AssetRegistered> entry = earlier.next();
+                assets.put(entry.getKey(), knownAsset(entry.getValue()));
+            }
+            legacy.clear();
         }
-        registry.put(asset.getAssetId(), asset);
+        long n = 0;
+        for (Map.Entry<String, KnownAsset> entry : assets.entries()) {
+            KnownAsset asset = entry.getValue();
+            asset.setAssetType(share(asset.getAssetType()));
+            asset.setLocation(share(asset.getLocation()));
+            n++;
+        }
+        known = n;
     }
 
-    /** Counts the registry restored from a checkpoint, the first time a subtask sees it. */
-    public void countOnce(ReadOnlyBroadcastState<String, AssetRegistered> registry) throws Exception {
-        if (!counted) {
-            long n = 0;
-            for (var ignored : registry.immutableEntries()) {
-                n++;
-            }
-            known = n;
-            counted = true;
+    public void register(AssetRegistered asset, BroadcastState<String, KnownAsset> assets) throws Exception {
+        if (assets.get(asset.getAssetId()) == null) {
+            known++;
         }
+        assets.put(asset.getAssetId(), knownAsset(asset));
+    }
+
+    private KnownAsset knownAsset(AssetRegistered asset) {
+        return new KnownAsset(share(asset.getAssetType()), share(asset.getLocation()),
+                asset.getTimestamp().toEpochMilli());
+    }
+
+    private String share(String value) {
+        String kept = shared.get(value);
+        if (kept != null) {
+            return kept;
+        }
+        if (shared.size() < SHARED_STRINGS_LIMIT) {
+            shared.put(value, value);
+        }
+        return value;
     }
 }

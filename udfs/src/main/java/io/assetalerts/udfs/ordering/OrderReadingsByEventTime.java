@@ -7,6 +7,7 @@ import java.util.List;
 import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.HeldTimestamps;
+import io.assetalerts.schemas.state.KnownAsset;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ReadingBatch;
 import io.assetalerts.schemas.state.RegisteredReading;
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -67,18 +69,17 @@ public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<Stri
     @Override
     public void processBroadcastElement(AssetRegistered asset, Context ctx, Collector<RegisteredReading> out)
             throws Exception {
-        registry.register(asset, ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
+        registry.register(asset, ctx.getBroadcastState(StateDescriptors.KNOWN_ASSETS));
     }
 
     @Override
     public void processElement(Reading reading, ReadOnlyContext ctx, Collector<RegisteredReading> out) throws Exception {
-        registry.countOnce(ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY));
         pending.add(reading, ctx);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<RegisteredReading> out) throws Exception {
-        AssetRegistered asset = ctx.getBroadcastState(StateDescriptors.ASSET_REGISTRY).get(ctx.getCurrentKey());
+        KnownAsset asset = ctx.getBroadcastState(StateDescriptors.KNOWN_ASSETS).get(ctx.getCurrentKey());
         HeldTimestamps onHold = held.value();
         if (asset != null) {
             if (onHold != null) {
@@ -143,7 +144,7 @@ public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<Stri
         return readings.size();
     }
 
-    private int emit(long time, AssetRegistered asset, Collector<RegisteredReading> out) throws Exception {
+    private int emit(long time, KnownAsset asset, Collector<RegisteredReading> out) throws Exception {
         ReadingBatch batch = pending.take(time);
         if (batch == null) {
             return 0;
@@ -171,5 +172,20 @@ public class OrderReadingsByEventTime extends KeyedBroadcastProcessFunction<Stri
         List<Reading> readings = new ArrayList<>(batch.getReadings());
         readings.sort(BY_EVENT_ID);
         return readings;
+    }
+
+    /** Runs the join with its registry restored ({@link AssetRegistry#restore}) before the first record. */
+    public static final class Operator
+            extends CoBroadcastWithKeyedOperator<String, Reading, AssetRegistered, RegisteredReading> {
+
+        public Operator(OrderReadingsByEventTime join) {
+            super(join, List.of(StateDescriptors.KNOWN_ASSETS));
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((OrderReadingsByEventTime) userFunction).registry.restore(getOperatorStateBackend());
+        }
     }
 }

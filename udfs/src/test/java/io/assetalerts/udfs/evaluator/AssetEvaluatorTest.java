@@ -235,6 +235,35 @@ class AssetEvaluatorTest {
     }
 
     @Test
+    void aRegistryOfTheEarlierLayoutMovesToKnownAssetsAtStartWithOneCopyOfEachTypeAndLocation() throws Exception {
+        OperatorSubtaskState v1 = firstRelease(old -> {
+            old.processBroadcastElement(asset("T-1", "TURBINE"), at(0));
+            old.processBroadcastElement(asset("T-2", "TURBINE"), at(0));
+        });
+        reopenFrom(v1);
+        var store = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.harness
+                .getTwoInputOperator()).getOperatorStateBackend();
+        assertThat(store.getBroadcastState(StateDescriptors.LEGACY_ASSET_REGISTRY).iterator().hasNext())
+                .as("the earlier layout is emptied").isFalse();
+        var known = store.getBroadcastState(StateDescriptors.KNOWN_ASSETS);
+        assertThat(known.get("T-1")).satisfies(a -> {
+            assertThat(a.getAssetType()).isEqualTo("TURBINE");
+            assertThat(a.getLocation()).isEqualTo("AP-Plant-7");
+            assertThat(a.getRegisteredAt()).isEqualTo(at(0));
+        });
+        assertThat(known.get("T-2").getLocation()).as("one string for the location both have")
+                .isSameAs(known.get("T-1").getLocation());
+        assertThat(known.get("T-2").getAssetType()).isSameAs(known.get("T-1").getAssetType());
+
+        // and a checkpoint taken now restores with the registry in its new place alone
+        OperatorSubtaskState v5 = h.snapshot(2);
+        reopenFrom(v5);
+        h.send(reading("T-2", "hot", 5, 120));
+        h.watermark(at(10));
+        assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.getAssetType()).isEqualTo("TURBINE"));
+    }
+
+    @Test
     void aReadingAnEarlierReleaseLeftInStateAndOneInFlightWithTheSameTimestampAreEvaluatedOnceTogether()
             throws Exception {
         OperatorSubtaskState v1 = firstRelease(old -> {
@@ -317,8 +346,16 @@ class AssetEvaluatorTest {
     private static OperatorSubtaskState firstRelease(
             org.apache.flink.util.function.ThrowingConsumer<KeyedBroadcastOperatorTestHarness<String, Reading,
                     AssetRegistered, RegisteredReading>, Exception> writes) throws Exception {
-        var first = new CoBroadcastWithKeyedOperator<>(new OrderReadingsByEventTime("alert-job", "telemetry.events",
-                EvaluatorHarness.GRACE, 100), List.of(StateDescriptors.ASSET_REGISTRY));
+        // the first release kept whole registrations in 'asset-registry' (a restore moves them to 'known-assets')
+        var join = new OrderReadingsByEventTime("alert-job", "telemetry.events", EvaluatorHarness.GRACE, 100) {
+            @Override
+            public void processBroadcastElement(AssetRegistered asset, Context ctx,
+                    org.apache.flink.util.Collector<RegisteredReading> out) throws Exception {
+                ctx.getBroadcastState(StateDescriptors.LEGACY_ASSET_REGISTRY).put(asset.getAssetId(), asset);
+            }
+        };
+        var first = new CoBroadcastWithKeyedOperator<>(join,
+                List.of(StateDescriptors.LEGACY_ASSET_REGISTRY, StateDescriptors.KNOWN_ASSETS));
         try (var old = new KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading>(
                 first, (Reading r) -> r.getEvent().getAssetId(), org.apache.flink.api.common.typeinfo.Types.STRING,
                 EvaluatorHarness.MAX_PARALLELISM, 1, 0)) {

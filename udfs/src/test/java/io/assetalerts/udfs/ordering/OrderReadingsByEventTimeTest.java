@@ -13,11 +13,9 @@ import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
-import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -37,8 +35,8 @@ class OrderReadingsByEventTimeTest {
      */
     static KeyedBroadcastOperatorTestHarness<String, Reading, AssetRegistered, RegisteredReading> harness(int holdCap,
             OperatorSubtaskState restoreFrom) throws Exception {
-        var operator = new CoBroadcastWithKeyedOperator<>(
-                new OrderReadingsByEventTime("alert-job", "telemetry.events", GRACE, holdCap), List.of(StateDescriptors.ASSET_REGISTRY));
+        var operator = new OrderReadingsByEventTime.Operator(
+                new OrderReadingsByEventTime("alert-job", "telemetry.events", GRACE, holdCap));
         var h = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
                 Types.STRING, 720, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());

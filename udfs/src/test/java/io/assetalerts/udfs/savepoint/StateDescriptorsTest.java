@@ -15,12 +15,13 @@ class StateDescriptorsTest {
 
     @Test
     void stateNamesAreTheOnesTheSavepointsHold() {
-        List<StateDescriptor<?, ?>> all = List.of(StateDescriptors.ASSET_REGISTRY, StateDescriptors.RULE_VERSIONS,
+        List<StateDescriptor<?, ?>> all = List.of(StateDescriptors.LEGACY_ASSET_REGISTRY, StateDescriptors.KNOWN_ASSETS,
+                StateDescriptors.RULE_VERSIONS,
                 StateDescriptors.pendingReadings(), StateDescriptors.assetRules(), StateDescriptors.windowEventIds(),
                 StateDescriptors.heldTimestamps(), StateDescriptors.seenEventIds(),
                 StateDescriptors.legacySeenEventIds(), StateDescriptors.legacyThresholdEpisode(),
                 StateDescriptors.legacyOpenWindow(), StateDescriptors.inFlightReadings());
-        assertThat(all).extracting(StateDescriptor::getName).containsExactly("asset-registry", "rule-versions",
+        assertThat(all).extracting(StateDescriptor::getName).containsExactly("asset-registry", "known-assets", "rule-versions",
                 "pending-readings", "rules", "window-event-ids", "held-timestamps", "event-ids", "seen-event-ids",
                 "threshold-episode", "open-window", "in-flight-readings");
         assertThat(StateDescriptors.legacySeenEventIds().getTtlConfig().isEnabled())

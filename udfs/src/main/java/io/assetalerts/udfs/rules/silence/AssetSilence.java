@@ -5,8 +5,8 @@ import java.time.Instant;
 
 import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
-import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.AssetRules;
+import io.assetalerts.schemas.state.KnownAsset;
 import io.assetalerts.contracts.codec.AlertIds;
 import io.assetalerts.contracts.rules.RuleVersions;
 import org.apache.flink.util.TimeUtils;
@@ -44,7 +44,7 @@ public final class AssetSilence {
      * A reading at {@code at}, evaluated in event-time order: ends an open silence, or reports (raised and ended) one
      * no timer caught, then moves the clock. Call before the asset's other rules see the reading.
      */
-    public static Step reading(AssetRules state, String assetId, AssetRegistered asset, long at, long silenceAfter,
+    public static Step reading(AssetRules state, String assetId, KnownAsset asset, long at, long silenceAfter,
             RuleVersions rules) {
         if (silenceAfter <= 0) {
             return Step.NONE;
@@ -72,7 +72,7 @@ public final class AssetSilence {
      * Event time has reached {@code time} (this asset's readings up to it are evaluated): raises the silence if the
      * clock is {@code silenceAfter} behind and the rule in force at that moment watches the asset.
      */
-    public static Step expire(AssetRules state, String assetId, AssetRegistered asset, long time, long silenceAfter,
+    public static Step expire(AssetRules state, String assetId, KnownAsset asset, long time, long silenceAfter,
             RuleVersions rules) {
         Long last = clock(state, asset);
         if (silenceAfter <= 0 || state.getSilentSince() != null || last == null || last + silenceAfter > time) {
@@ -94,7 +94,7 @@ public final class AssetSilence {
      * When the silence check must run next (the event time the asset goes silent if no reading comes first), or -1 if
      * none is due: silent already, no clock, or the moment passed while detection was off.
      */
-    public static long nextCheck(AssetRules state, AssetRegistered asset, long time, long silenceAfter) {
+    public static long nextCheck(AssetRules state, KnownAsset asset, long time, long silenceAfter) {
         if (silenceAfter <= 0 || state.getSilentSince() != null) {
             return -1;
         }
@@ -114,19 +114,19 @@ public final class AssetSilence {
      * The asset's last activity: its latest reading, or its registration before the first one; null for state restored
      * from a release without silence detection (rules hold state, but no reading was seen since the upgrade).
      */
-    private static Long clock(AssetRules state, AssetRegistered asset) {
+    private static Long clock(AssetRules state, KnownAsset asset) {
         if (state.getLastReadingAt() != null) {
             return state.getLastReadingAt();
         }
         boolean restoredWithoutClock = state.getThreshold() != null || state.getWindow() != null;
-        return restoredWithoutClock || asset == null ? null : asset.getTimestamp().toEpochMilli();
+        return restoredWithoutClock || asset == null ? null : asset.getRegisteredAt();
     }
 
     /**
      * The alert of a silence that began at {@code last + silenceAfter}; {@code neverReported}: {@code last} is the
      * registration's timestamp.
      */
-    public static AlertTriggered alert(String assetId, AssetRegistered asset, long last, boolean neverReported,
+    public static AlertTriggered alert(String assetId, KnownAsset asset, long last, boolean neverReported,
             long silenceAfter, RuleVersions.Silence rule) {
         long start = last + silenceAfter;
         String since = neverReported
@@ -160,7 +160,7 @@ public final class AssetSilence {
     }
 
     /** The end of a silence that began at {@code start}, by a reading at {@code at}. */
-    public static AlertResolved end(String assetId, AssetRegistered asset, long start, long at, Long version,
+    public static AlertResolved end(String assetId, KnownAsset asset, long start, long at, Long version,
             String scope) {
         return AlertResolved.newBuilder()
                 .setAlertId(AlertIds.of(assetId, NAME, start))
