@@ -20,7 +20,8 @@
 #                 p50/p99/max with --delivery-guarantee exactly-once, then at-least-once (--checkpoint-interval 10s).
 #                 The job's defaults apply: its watermark lags by the 5 s out-of-orderness, so no alert is sooner.
 #   4. scale      (unless --skip-scale) step 2c again with --scale-assets registered assets (same N, fewer readings
-#                 each): records/s, the last checkpoint's size and duration, then cancel and resubmit from that
+#                 each, at the same readings per second of event time: each asset reports every
+#                 scale-assets / assets seconds): records/s, the last checkpoint's size and duration, then cancel and resubmit from that
 #                 retained checkpoint (flink run -s) and time until it runs and reads again.
 #   5. report     docs/benchmarks/results.json, results.md, chart.png (or --out DIR), stamped with cores, memory,
 #                 commit (-dirty if the tree is dirty) and date.
@@ -474,11 +475,15 @@ fi
 # --- 4. state scale ---------------------------------------------------------------------------------------------------------------
 if ! $SKIP_SCALE; then
   prefix=scale.
-  step "scale: fill with $SCALE_ASSETS assets, $READINGS readings ..."
+  # the same readings per second of event time as the main fill (each asset reports every SCALE_PERIOD s), so that
+  # the two runs differ in the number of assets alone: with one reading per asset per second, 1,000,000 assets would
+  # put 5,000,000 readings in 5 s of event time, all of them inside the 5 s out-of-orderness at once
+  SCALE_PERIOD=$(( SCALE_ASSETS > ASSETS ? (SCALE_ASSETS + ASSETS - 1) / ASSETS : 1 ))
+  step "scale: fill with $SCALE_ASSETS assets, $READINGS readings, one per asset every ${SCALE_PERIOD} s ..."
   topics "$prefix" >/dev/null
   if bench fill --bootstrap-servers "$BOOTSTRAP" --asset-topic "${prefix}asset.events" \
        --telemetry-topic "${prefix}telemetry.events" --assets "$SCALE_ASSETS" --readings "$READINGS" --seed "$SEED" \
-       --out "$RESULTS/scale-fill.json" | sed 's/^/  /'; then
+       --period "${SCALE_PERIOD}s" --out "$RESULTS/scale-fill.json" | sed 's/^/  /'; then
     step "scale: alert job ($LABEL) with $SCALE_ASSETS assets ..."
     # shellcheck disable=SC2046
     if jid=$(submit scale "$JAR" $(alert_job_flags "$prefix" scale)) \
@@ -492,7 +497,7 @@ if ! $SKIP_SCALE; then
         topup=$(( SCALE_ASSETS < 10000 ? SCALE_ASSETS : 10000 ))
         bench fill --bootstrap-servers "$BOOTSTRAP" --asset-topic "${prefix}asset.events" \
           --telemetry-topic "${prefix}telemetry.events" --assets "$SCALE_ASSETS" --readings "$topup" --seed "$SEED" \
-          --skip-registrations --from-second $(( (READINGS + SCALE_ASSETS - 1) / SCALE_ASSETS )) \
+          --period "${SCALE_PERIOD}s" --skip-registrations --from-second $(( (READINGS + SCALE_ASSETS - 1) / SCALE_ASSETS )) \
           --timeline-readings "$READINGS" >/dev/null
         step "scale: restoring from $path ..."
         t_restore=$(date +%s%3N)

@@ -11,8 +11,9 @@ import io.assetalerts.schemas.TelemetryReceived;
  * always give the same events, whatever order or thread asks for them, so a fill can be re-created exactly and a
  * top-up after a restore continues it.
  *
- * <p>Asset {@code i} reports once per second of event time, at {@code start + second s + i * 1000 / assets ms}, so
- * within one second the whole fleet reports in index order and every partition's event time advances together.
+ * <p>Asset {@code i} reports once per second of event time (once per {@link Settings#periodSeconds()} seconds, for
+ * a large fleet at the same fleet-wide rate), at {@code start + second s + i * 1000 / assets ms}, so within one
+ * second the whole fleet reports in index order and every partition's event time advances together.
  * A normal reading is the asset's baseline (55..75 °C) plus a slow 10-minute swing of ±4 °C and ±2 °C noise: at
  * most 81 °C, far from both rules. Two kinds of incident shape readings:
  * <ul>
@@ -49,11 +50,20 @@ public final class BenchFleet {
      * @param overheatSeconds how long a sustained overheat lasts
      */
     public record Settings(int assets, long seed, Instant start, long seconds, double spikeShare,
-            double overheatShare, int overheatSeconds) {
+            double overheatShare, int overheatSeconds, long periodSeconds) {
+
+        /** Every asset reports once a second. */
+        public Settings(int assets, long seed, Instant start, long seconds, double spikeShare, double overheatShare,
+                int overheatSeconds) {
+            this(assets, seed, start, seconds, spikeShare, overheatShare, overheatSeconds, 1);
+        }
 
         public Settings {
             if (assets < 1) {
                 throw new IllegalArgumentException("assets must be at least 1, got " + assets);
+            }
+            if (periodSeconds < 1) {
+                throw new IllegalArgumentException("periodSeconds must be at least 1, got " + periodSeconds);
             }
             if (seconds < 0 || overheatSeconds < 0) {
                 throw new IllegalArgumentException("seconds must not be negative");
@@ -97,9 +107,13 @@ public final class BenchFleet {
                 LOCATIONS[(int) (unit(asset, 0, SALT_BASE + 1) * LOCATIONS.length)], at);
     }
 
-    /** Event time of the reading of {@code asset} at {@code second}, in epoch milliseconds. */
+    /**
+     * Event time of the reading of {@code asset} at {@code second}, in epoch milliseconds: with a period of P
+     * seconds, {@code second} counts the fleet's rounds, each P seconds of event time long.
+     */
     public long timestampMillis(int asset, long second) {
-        return startMillis + second * 1000 + (asset * 1000L) / settings.assets();
+        long period = settings.periodSeconds() * 1000;
+        return startMillis + second * period + (asset * period) / settings.assets();
     }
 
     public boolean isSpike(int asset, long second) {

@@ -59,6 +59,11 @@ final class FillCommand implements Callable<Integer> {
             description = "length of a sustained overheat (default ${DEFAULT-VALUE})")
     Duration overheat;
 
+    @Option(names = "--period", defaultValue = "1s", converter = Durations.class,
+            description = "event time between two readings of one asset, whole seconds; the state-scale fill keeps"
+                    + " the main fill's readings per second of event time with it (default ${DEFAULT-VALUE})")
+    Duration period;
+
     @Option(names = "--skip-registrations", description = "do not publish the registrations")
     boolean skipRegistrations;
 
@@ -76,7 +81,7 @@ final class FillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long seconds = (timelineOf() + assets - 1) / assets;
         BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(assets, seed, start, seconds, spikeShare,
-                overheatShare, (int) overheat.toSeconds()));
+                overheatShare, (int) overheat.toSeconds(), Math.max(1, period.toSeconds())));
         ObjectNode result = Json.object();
         result.put("assets", assets);
         result.put("readings", readings);
@@ -155,7 +160,7 @@ final class FillCommand implements Callable<Integer> {
             }
         }
         result.put("fromSecond", fromSecond);
-        result.put("secondsOfEventTime", second - fromSecond);
+        result.put("secondsOfEventTime", (second - fromSecond) * fleet.settings().periodSeconds());
         result.put("firstTimestamp", String.valueOf(first));
         result.put("lastTimestamp", String.valueOf(last));
         result.put("spikeReadings", spikes);

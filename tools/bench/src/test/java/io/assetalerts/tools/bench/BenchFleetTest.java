@@ -56,6 +56,22 @@ class BenchFleetTest {
     }
 
     @Test
+    void withAPeriodEachAssetReportsOncePerPeriodAndTheFleetStaysInEventTimeOrder() {
+        BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(1000, 42, START, 10, 0, 0, 0, 100));
+        long previous = Long.MIN_VALUE;
+        for (long round = 0; round < 3; round++) {
+            for (int asset = 0; asset < 1000; asset++) {
+                long t = fleet.timestampMillis(asset, round);
+                assertThat(t).isGreaterThanOrEqualTo(previous);
+                assertThat(t - fleet.timestampMillis(asset, 0)).isEqualTo(round * 100_000);
+                previous = t;
+            }
+        }
+        assertThat(fleet.timestampMillis(999, 0) - START.toEpochMilli()).as("one round spreads over the period")
+                .isEqualTo(99_900);
+    }
+
+    @Test
     void spikesAreSingleReadingsAbove100AndNormalReadingsStayFarBelow90() {
         BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(200, 7, START, 500, 0.001, 0, 300));
         long spikes = 0;
