@@ -20,8 +20,8 @@
 #                 p50/p99/max with --delivery-guarantee exactly-once, then at-least-once (--checkpoint-interval 10s).
 #                 The job's defaults apply: its watermark lags by the 5 s out-of-orderness, so no alert is sooner.
 #   4. scale      (unless --skip-scale) step 2c again with --scale-assets registered assets (same N, fewer readings
-#                 each, at the same readings per second of event time: each asset reports every
-#                 scale-assets / assets seconds): records/s, the last checkpoint's size and duration, then cancel and resubmit from that
+#                 each, at the same --event-rate readings per second of event time: each asset reports every
+#                 scale-assets / event-rate seconds): records/s, the last checkpoint's size and duration, then cancel and resubmit from that
 #                 retained checkpoint (flink run -s) and time until it runs and reads again.
 #   5. report     docs/benchmarks/results.json, results.md, chart.png (or --out DIR), stamped with cores, memory,
 #                 commit (-dirty if the tree is dirty) and date.
@@ -69,6 +69,7 @@ MVN=${MVN:-mvn}
 READINGS=5000000
 ASSETS=10000
 SCALE_ASSETS=1000000
+EVENT_RATE=10000
 LATENCY_RATE=2000
 LATENCY_DURATION=60s
 SEED=42
@@ -104,6 +105,8 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --readings N          readings in telemetry.events (default $READINGS)
   --assets K            registered assets for the throughput runs (default $ASSETS)
   --scale-assets M      registered assets for the state-scale run, same N (default $SCALE_ASSETS)
+  --event-rate R        readings per second of event time in both fills: an asset reports every
+                        max(1, assets / R) seconds (default $EVENT_RATE)
   --skip-latency        leave out the latency runs
   --skip-scale          leave out the state-scale run
   --parallelism P       parallelism of the two Flink readers (default 2)
@@ -163,6 +166,7 @@ while (($#)); do
     --readings) positive "$1" "$2"; READINGS=$2 ;;
     --assets) positive "$1" "$2"; ASSETS=$2 ;;
     --scale-assets) positive "$1" "$2"; SCALE_ASSETS=$2 ;;
+    --event-rate) positive "$1" "$2"; EVENT_RATE=$2 ;;
     --latency-rate) positive "$1" "$2"; LATENCY_RATE=$2 ;;
     --parallelism) positive "$1" "$2"; PARALLELISM=$2 ;;
     --slots) positive "$1" "$2"; SLOTS=$2 ;;
@@ -409,9 +413,12 @@ fi
 
 # --- 1. fill ----------------------------------------------------------------------------------------------------------------
 topics "" >/dev/null
-step "fill: $ASSETS assets, $READINGS readings ..."
+# each asset reports every PERIOD s, so that the fleet's readings per second of event time stay EVENT_RATE
+period_of() { echo $(( $1 > EVENT_RATE ? ($1 + EVENT_RATE - 1) / EVENT_RATE : 1 )); }
+PERIOD=$(period_of "$ASSETS")
+step "fill: $ASSETS assets, $READINGS readings, one per asset every ${PERIOD} s ..."
 bench fill --bootstrap-servers "$BOOTSTRAP" --assets "$ASSETS" --readings "$READINGS" --seed "$SEED" \
-  --out "$RESULTS/fill.json" | sed 's/^/  /' || fail "the fill failed"
+  --period "${PERIOD}s" --out "$RESULTS/fill.json" | sed 's/^/  /' || fail "the fill failed"
 
 # --- 2. readers ---------------------------------------------------------------------------------------------------------------
 step "reader a: Kafka ConsumerPerformance ..."
@@ -478,7 +485,7 @@ if ! $SKIP_SCALE; then
   # the same readings per second of event time as the main fill (each asset reports every SCALE_PERIOD s), so that
   # the two runs differ in the number of assets alone: with one reading per asset per second, 1,000,000 assets would
   # put 5,000,000 readings in 5 s of event time, all of them inside the 5 s out-of-orderness at once
-  SCALE_PERIOD=$(( SCALE_ASSETS > ASSETS ? (SCALE_ASSETS + ASSETS - 1) / ASSETS : 1 ))
+  SCALE_PERIOD=$(period_of "$SCALE_ASSETS")
   step "scale: fill with $SCALE_ASSETS assets, $READINGS readings, one per asset every ${SCALE_PERIOD} s ..."
   topics "$prefix" >/dev/null
   if bench fill --bootstrap-servers "$BOOTSTRAP" --asset-topic "${prefix}asset.events" \

@@ -43,30 +43,14 @@ class BenchFleetTest {
     @Test
     void oneReadingPerAssetPerSecondInterleavedInEventTimeOrder() {
         BenchFleet fleet = fleet(1000, 10);
-        long previous = Long.MIN_VALUE;
-        for (long second = 0; second < 3; second++) {
-            for (int asset = 0; asset < 1000; asset++) {
-                long t = fleet.timestampMillis(asset, second);
-                assertThat(t).isGreaterThanOrEqualTo(previous);
-                assertThat(t - fleet.timestampMillis(asset, 0)).isEqualTo(second * 1000);
-                previous = t;
-            }
-        }
+        assertInEventTimeOrderOncePer(fleet, 1000);
         assertThat(fleet.timestampMillis(0, 0)).isEqualTo(START.toEpochMilli());
     }
 
     @Test
     void withAPeriodEachAssetReportsOncePerPeriodAndTheFleetStaysInEventTimeOrder() {
         BenchFleet fleet = new BenchFleet(new BenchFleet.Settings(1000, 42, START, 10, 0, 0, 0, 100));
-        long previous = Long.MIN_VALUE;
-        for (long round = 0; round < 3; round++) {
-            for (int asset = 0; asset < 1000; asset++) {
-                long t = fleet.timestampMillis(asset, round);
-                assertThat(t).isGreaterThanOrEqualTo(previous);
-                assertThat(t - fleet.timestampMillis(asset, 0)).isEqualTo(round * 100_000);
-                previous = t;
-            }
-        }
+        assertInEventTimeOrderOncePer(fleet, 100_000);
         assertThat(fleet.timestampMillis(999, 0) - START.toEpochMilli()).as("one round spreads over the period")
                 .isEqualTo(99_900);
     }
@@ -118,5 +102,18 @@ class BenchFleetTest {
         assertThat(BenchFleet.assetIdOf(1)).isEqualTo("PUMP-0000001");
         assertThat(BenchFleet.assetIdOf(999_999)).isEqualTo("TURBINE-0999999");
         assertThat(BenchFleet.assetIdOf(12_345_678)).isEqualTo("TURBINE-12345678");
+    }
+
+    /** Three rounds of the fleet (1,000 assets): never back in event time, each asset once per {@code periodMillis}. */
+    private static void assertInEventTimeOrderOncePer(BenchFleet fleet, long periodMillis) {
+        long previous = Long.MIN_VALUE;
+        for (long round = 0; round < 3; round++) {
+            for (int asset = 0; asset < 1000; asset++) {
+                long t = fleet.timestampMillis(asset, round);
+                assertThat(t).isGreaterThanOrEqualTo(previous);
+                assertThat(t - fleet.timestampMillis(asset, 0)).isEqualTo(round * periodMillis);
+                previous = t;
+            }
+        }
     }
 }
