@@ -116,9 +116,8 @@ class RunLocalIT {
             long at = reading.timestamp().toEpochMilli();
             if (last != null && at - last.timestamp().toEpochMilli() > silenceAfter) {
                 long lastAt = last.timestamp().toEpochMilli();
-                var asset = io.assetalerts.schemas.AssetRegistered.newBuilder().setEventId("unused")
-                        .setAssetId("TRANSFORMER-101").setAssetType(reading.asset().assetType())
-                        .setLocation(reading.asset().location()).setTimestamp(last.timestamp()).build();
+                var asset = new io.assetalerts.schemas.state.KnownAsset(reading.asset().assetType(),
+                        reading.asset().location(), lastAt);
                 var rule = rules.silence("TRANSFORMER-101", asset.getAssetType(), lastAt + silenceAfter);
                 return new String[] {
                     AlertLine.format(AssetSilence.alert("TRANSFORMER-101", asset, lastAt, false, silenceAfter, rule)),
