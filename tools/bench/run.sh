@@ -106,7 +106,7 @@ scale (throughput, checkpoint size and duration, restore time), and writes the r
   --assets K            registered assets for the throughput runs (default $ASSETS)
   --scale-assets M      registered assets for the state-scale run, same N (default $SCALE_ASSETS)
   --event-rate R        readings per second of event time in both fills: an asset reports every
-                        max(1, assets / R) seconds (default $EVENT_RATE)
+                        max(1, ceil(assets / R)) seconds (default $EVENT_RATE)
   --skip-latency        leave out the latency runs
   --skip-scale          leave out the state-scale run
   --parallelism P       parallelism of the two Flink readers (default 2)

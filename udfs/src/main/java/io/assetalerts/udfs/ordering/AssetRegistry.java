@@ -42,9 +42,11 @@ public final class AssetRegistry {
      */
     public void restore(OperatorStateStore store) throws Exception {
         BroadcastState<String, KnownAsset> assets = store.getBroadcastState(StateDescriptors.KNOWN_ASSETS);
-        BroadcastState<String, AssetRegistered> legacy = store.getBroadcastState(StateDescriptors.LEGACY_ASSET_REGISTRY);
-        Iterator<Map.Entry<String, AssetRegistered>> earlier = legacy.iterator();
-        if (earlier.hasNext()) {
+        // only a restored savepoint of the earlier layout has it: a job started fresh never creates it
+        if (store.getRegisteredBroadcastStateNames().contains(StateDescriptors.LEGACY_ASSET_REGISTRY.getName())) {
+            BroadcastState<String, AssetRegistered> legacy =
+                    store.getBroadcastState(StateDescriptors.LEGACY_ASSET_REGISTRY);
+            Iterator<Map.Entry<String, AssetRegistered>> earlier = legacy.iterator();
             while (earlier.hasNext()) {
                 Map.Entry<String, AssetRegistered> entry = earlier.next();
                 assets.put(entry.getKey(), knownAsset(entry.getValue()));
