@@ -14,6 +14,7 @@ import io.assetalerts.schemas.AlertResolved;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.state.KnownAsset;
+import io.assetalerts.udfs.ordering.AssetRegistry;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowSummary;
@@ -77,7 +78,7 @@ final class ReferenceModel {
         }
         String id = asset.getAssetId();
         long last = asset.getTimestamp().toEpochMilli();
-        KnownAsset known = new KnownAsset(asset.getAssetType(), asset.getLocation(), last);
+        KnownAsset known = AssetRegistry.knownAsset(asset);
         boolean neverReported = true;
         for (TelemetryReceived r : readings) {
             long ts = r.getTimestamp().toEpochMilli();

@@ -517,9 +517,7 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
         if (state.getLastReadingAt() != null || state.getSilentSince() != null || state.getSilenceCheckAt() != null) {
             return;
         }
-        KnownAsset asset = new KnownAsset(registration.getAssetType(), registration.getLocation(),
-                registration.getTimestamp().toEpochMilli());
-        if (scheduleSilenceCheck(state, asset, Long.MIN_VALUE, ctx.timerService())) {
+        if (scheduleSilenceCheck(state, AssetRegistry.knownAsset(registration), Long.MIN_VALUE, ctx.timerService())) {
             rulesChanged(ctx.getCurrentKey(), state);
         }
     }

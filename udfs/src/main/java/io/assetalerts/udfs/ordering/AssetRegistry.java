@@ -55,24 +55,28 @@ public final class AssetRegistry {
         }
         long n = 0;
         for (Map.Entry<String, KnownAsset> entry : assets.entries()) {
-            KnownAsset asset = entry.getValue();
-            asset.setAssetType(share(asset.getAssetType()));
-            asset.setLocation(share(asset.getLocation()));
+            shareStrings(entry.getValue());
             n++;
         }
         known = n;
     }
 
     public void register(AssetRegistered asset, BroadcastState<String, KnownAsset> assets) throws Exception {
-        if (assets.get(asset.getAssetId()) == null) {
+        if (!assets.contains(asset.getAssetId())) {
             known++;
         }
-        assets.put(asset.getAssetId(), knownAsset(asset));
+        assets.put(asset.getAssetId(), shareStrings(knownAsset(asset)));
     }
 
-    private KnownAsset knownAsset(AssetRegistered asset) {
-        return new KnownAsset(share(asset.getAssetType()), share(asset.getLocation()),
-                asset.getTimestamp().toEpochMilli());
+    /** What the registry keeps of a registration: its type, location and timestamp. */
+    public static KnownAsset knownAsset(AssetRegistered asset) {
+        return new KnownAsset(asset.getAssetType(), asset.getLocation(), asset.getTimestamp().toEpochMilli());
+    }
+
+    private KnownAsset shareStrings(KnownAsset asset) {
+        asset.setAssetType(share(asset.getAssetType()));
+        asset.setLocation(share(asset.getLocation()));
+        return asset;
     }
 
     private String share(String value) {

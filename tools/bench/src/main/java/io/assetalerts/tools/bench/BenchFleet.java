@@ -11,9 +11,9 @@ import io.assetalerts.schemas.TelemetryReceived;
  * always give the same events, whatever order or thread asks for them, so a fill can be re-created exactly and a
  * top-up after a restore continues it.
  *
- * <p>Asset {@code i} reports once per second of event time (once per {@link Settings#periodSeconds()} seconds, for
- * a large fleet at the same fleet-wide rate), at {@code start + second s + i * 1000 / assets ms}, so within one
- * second the whole fleet reports in index order and every partition's event time advances together.
+ * <p>Asset {@code i} reports once per period of event time ({@link Settings#periodSeconds()}, 1 s unless a large
+ * fleet keeps the same fleet-wide rate with a longer one), at {@code start + (second + i / assets) * period}, so
+ * within one period the whole fleet reports in index order and every partition's event time advances together.
  * A normal reading is the asset's baseline (55..75 °C) plus a slow 10-minute swing of ±4 °C and ±2 °C noise: at
  * most 81 °C, far from both rules. Two kinds of incident shape readings:
  * <ul>
