@@ -43,6 +43,12 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     private static final int TAIL_LINES = 30;
+    /**
+     * Extra JVM options for the broker's JVM, space-separated. The build's tests set {@code -XX:TieredStopAtLevel=1}
+     * (a test broker lives for seconds, so C2 compilation is CPU spent for nothing); the local stack and the
+     * benchmark leave it unset.
+     */
+    public static final String JVM_OPTIONS_PROPERTY = "kafka-broker.jvm-options";
 
     private final Process process;
     private final Path dataDir;
@@ -332,7 +338,12 @@ public final class KafkaBroker implements AutoCloseable {
         // server.log is appended to across restarts: only what this run writes can say it is ready
         long logStart = Files.exists(serverLog) ? Files.size(serverLog) : 0;
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC",
-                "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+                "-XX:+ExitOnOutOfMemoryError"));
+        String extra = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                 "-cp", classpath, ChildMain.class.getName(),
                 Long.toString(ProcessHandle.current().pid()), serverProperties.toString()));
         command.addAll(format);

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -44,18 +43,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The differential test (issue 3) through the job's seam (issue 11): {@link #FLEETS} random fleets, each with
  * random rule versions published before the job starts, go through the alert job's whole pipeline
- * ({@link AlertJob#buildPipeline}) at parallelism 1 and 3 on a MiniCluster with RocksDB and exactly-once
- * checkpoints every second, and through {@link ReferenceModel}; the alerts and resolves must be equal, field for
- * field, each once.
+ * ({@link AlertJob#buildPipeline}) on a MiniCluster with RocksDB and exactly-once checkpoints every second, and
+ * through {@link ReferenceModel}; the alerts and resolves must be equal, field for field, each once. It runs at
+ * parallelism 1 ({@link DifferentialPipelineP1IT}) and 3 ({@link DifferentialPipelineP3IT}), two classes so that
+ * two test JVMs share the runs.
  *
  * <p>The sources are {@link InMemorySource}s holding what the Kafka sources would read: each record is encoded as
  * the JSON of SPEC 3, put in the partition Kafka's default partitioner would choose for its key, and decoded by the
@@ -64,13 +62,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * last reading (one far-future tick per partition moves event time there, as in the Kafka runs). What only a broker
  * shows (exactly-once under kills, transactions, offsets, the rules topic read at submission) stays in the Kafka ITs.
  *
- * <p>Date independence: fleets are stamped from a fixed instant; the {@code time-travel-guard} execution in
- * {@code jobs/pom.xml} runs this test again in UTC+14 with a Turkish locale.
+ * <p>Date independence: fleets are stamped from a fixed instant, and every IT runs in UTC+14 with a Turkish locale
+ * (the failsafe {@code argLine} in {@code jobs/pom.xml}).
  */
-class DifferentialPipelineIT {
-
-    @RegisterExtension
-    static final MiniFlink FLINK = new MiniFlink();
+abstract class DifferentialPipeline {
 
     /** Fleets per parallelism and build; the seeds are 1 to FLEETS, the same every build. */
     static final int FLEETS = 50;
@@ -84,22 +79,31 @@ class DifferentialPipelineIT {
     private static final List<String> RULES_SEEN = new ArrayList<>();
     private static final java.util.concurrent.atomic.AtomicLong COMPARED = new java.util.concurrent.atomic.AtomicLong();
 
+    private final int parallelism;
+
+    DifferentialPipeline(int parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    /** The MiniCluster of the concrete class (one per class, started once for its 50 runs). */
+    abstract MiniFlink flink();
+
     /** Seeds 1 to {@link #FLEETS}, or the comma-separated {@code -Ddifferential.seeds} to rerun some of them. */
-    static Stream<Arguments> fleets() {
+    static Stream<Long> seeds() {
         String seeds = System.getProperty("differential.seeds", "");
-        List<Long> chosen = seeds.isBlank() ? LongStream.rangeClosed(1, FLEETS).boxed().toList()
-                : Stream.of(seeds.split(",")).map(String::trim).map(Long::valueOf).toList();
-        return IntStream.of(1, 3).boxed().flatMap(p -> chosen.stream().map(seed -> Arguments.of(seed, p)));
+        return seeds.isBlank() ? LongStream.rangeClosed(1, FLEETS).boxed()
+                : Stream.of(seeds.split(",")).map(String::trim).map(Long::valueOf);
     }
 
     @BeforeAll
     static void noRulesSeenYet() {
         RULES_SEEN.clear();
+        COMPARED.set(0);
     }
 
-    @ParameterizedTest(name = "fleet seed {0} at parallelism {1}")
-    @MethodSource("fleets")
-    void jobAndReferenceModelRaiseTheSameAlerts(long seed, int parallelism, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "fleet seed {0}")
+    @MethodSource("io.assetalerts.jobs.differential.DifferentialPipeline#seeds")
+    void jobAndReferenceModelRaiseTheSameAlerts(long seed, @TempDir Path dir) throws Exception {
         Path rulesFile = dir.resolve("rules.yaml");
         Files.writeString(rulesFile, RandomFleet.RULES_YAML);
         RuleBook rules = RuleBook.load(rulesFile, RuleSettings.SPEC_DEFAULTS);
@@ -129,7 +133,7 @@ class DifferentialPipelineIT {
         AlertJob.buildPipeline(env, config, sources.get(0), sources.get(1), sources.get(2), snapshot(ruleRecords),
                 sources.get(3), alerts, deadLetters);
         JobClient job = env.executeAsync("differential fleet " + seed + " p" + parallelism);
-        FLINK.track(job);
+        flink().track(job);
         try {
             // every alert and resolve is due once event time has passed the last reading: the ticks take it there
             long lastWatermark = TICK_TIME.minus(config.job().outOfOrderness()).toEpochMilli() - 1;
@@ -153,7 +157,7 @@ class DifferentialPipelineIT {
             assertThat(deadLetters.values()).as("dead letters of fleet %d: each unregistered asset's reading once", seed)
                     .hasSize(fleet.unregisteredReadings()).allMatch(d -> d.getReason().equals("UNKNOWN_ASSET"));
         } finally {
-            FLINK.cancelJobs(); // before its sources forget their records
+            flink().cancelJobs(); // before its sources forget their records
             alerts.clear();
             deadLetters.clear();
             sources.forEach(InMemorySource::clear);
