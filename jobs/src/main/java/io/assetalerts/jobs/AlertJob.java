@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,6 @@ public final class AlertJob {
                 config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
-        AvroType<Reading> readingType = AvroType.forRecord(Reading.class);
         // registrations on the keyed path too, so an asset that never reports has a silence clock; read by a source
         // of their own (a job upgraded from a release without it reads the whole registry once), rejects not repeated
         DataStream<Reading> registrationMarkers = env
@@ -129,24 +129,27 @@ public final class AlertJob {
                 .uid(Uids.ASSET_KEYED_SOURCE)
                 .process(SplitDeadLetters.assets(), AvroType.forRecord(AssetRegistered.class))
                 .uid(Uids.ASSET_KEYED_VALIDATION).name("Validate registrations (silence clocks)")
-                .map(EvaluatorInputs::registrationMarker, readingType)
+                .map(EvaluatorInputs::registrationMarker, AvroType.forRecord(Reading.class))
                 .uid(Uids.ASSET_KEYED_MARKERS).name("Registrations to silence clocks");
-        SingleOutputStreamOperator<Reading> unique = telemetry
+        // one chain per subtask from dedupe to the rules: dedupe takes the keyed readings and the broadcast controls,
+        // and passes both on, so the evaluator after it has one input and chains to it (no network hop, no reading
+        // serialised between them)
+        SingleOutputStreamOperator<Either<Reading, Control>> unique = telemetry
                 .union(registrationMarkers)
                 .keyBy(BY_ASSET, Types.STRING)
-                .transform("Drop duplicate eventIds", readingType,
+                .connect(control.broadcast())
+                .transform("Drop duplicate eventIds", EvaluatorInputs.TYPE,
                         new DropDuplicateReadings.DedupeOperator(config.dedupeTtl()))
                 .uid(Uids.DEDUPE);
 
-        SingleOutputStreamOperator<Reading> carried = keyed(keyed(unique)
-                .transform("Carry first-release threshold episodes", readingType,
+        SingleOutputStreamOperator<Either<Reading, Control>> carried = keyed(keyed(unique)
+                .transform("Carry first-release threshold episodes", EvaluatorInputs.TYPE,
                         LegacyStateCarrier.thresholdEpisodes())
                 .uid(Uids.LEGACY_THRESHOLD_RULE))
-                .transform("Carry first-release open windows", readingType, LegacyStateCarrier.openWindows())
+                .transform("Carry first-release open windows", EvaluatorInputs.TYPE, LegacyStateCarrier.openWindows())
                 .uid(Uids.LEGACY_WINDOW_SUMMARIES);
 
         SingleOutputStreamOperator<AlertEvent> evaluated = keyed(carried)
-                .connect(control.broadcast())
                 .transform(EVALUATOR, AvroType.forRecord(AlertEvent.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
@@ -177,9 +180,9 @@ public final class AlertJob {
                 .name("Rule: SUSTAINED_OVERHEAT (CEP, adjacent hot windows)");
     }
 
-    /** Readings already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */
-    private static KeyedStream<Reading, String> keyed(DataStream<Reading> readings) {
-        return DataStreamUtils.reinterpretAsKeyedStream(readings, BY_ASSET, Types.STRING);
+    /** The chain's stream, already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */
+    private static KeyedStream<Either<Reading, Control>, String> keyed(DataStream<Either<Reading, Control>> inputs) {
+        return DataStreamUtils.reinterpretAsKeyedStream(inputs, EvaluatorInputs.BY_ASSET, Types.STRING);
     }
 
     private static final KeySelector<Reading, String> BY_ASSET = r -> r.getEvent().getAssetId();
