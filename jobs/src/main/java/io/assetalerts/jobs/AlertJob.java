@@ -36,7 +36,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.types.Either;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +120,7 @@ public final class AlertJob {
                 config.telemetryTopic(), config.job().outOfOrderness(), config.job().idleness(),
                 Uids.TELEMETRY_SOURCE, Uids.TELEMETRY_VALIDATION, "Reject invalid telemetry");
 
+        AvroType<Reading> readingType = AvroType.forRecord(Reading.class);
         // registrations on the keyed path too, so an asset that never reports has a silence clock; read by a source
         // of their own (a job upgraded from a release without it reads the whole registry once), rejects not repeated
         DataStream<Reading> registrationMarkers = env
@@ -129,27 +129,24 @@ public final class AlertJob {
                 .uid(Uids.ASSET_KEYED_SOURCE)
                 .process(SplitDeadLetters.assets(), AvroType.forRecord(AssetRegistered.class))
                 .uid(Uids.ASSET_KEYED_VALIDATION).name("Validate registrations (silence clocks)")
-                .map(EvaluatorInputs::registrationMarker, AvroType.forRecord(Reading.class))
+                .map(EvaluatorInputs::registrationMarker, readingType)
                 .uid(Uids.ASSET_KEYED_MARKERS).name("Registrations to silence clocks");
-        // one chain per subtask from dedupe to the rules: dedupe takes the keyed readings and the broadcast controls,
-        // and passes both on, so the evaluator after it has one input and chains to it (no network hop, no reading
-        // serialised between them)
-        SingleOutputStreamOperator<Either<Reading, Control>> unique = telemetry
+        SingleOutputStreamOperator<Reading> unique = telemetry
                 .union(registrationMarkers)
                 .keyBy(BY_ASSET, Types.STRING)
-                .connect(control.broadcast())
-                .transform("Drop duplicate eventIds", EvaluatorInputs.TYPE,
+                .transform("Drop duplicate eventIds", readingType,
                         new DropDuplicateReadings.DedupeOperator(config.dedupeTtl()))
                 .uid(Uids.DEDUPE);
 
-        SingleOutputStreamOperator<Either<Reading, Control>> carried = keyed(keyed(unique)
-                .transform("Carry first-release threshold episodes", EvaluatorInputs.TYPE,
+        SingleOutputStreamOperator<Reading> carried = keyed(keyed(unique)
+                .transform("Carry first-release threshold episodes", readingType,
                         LegacyStateCarrier.thresholdEpisodes())
                 .uid(Uids.LEGACY_THRESHOLD_RULE))
-                .transform("Carry first-release open windows", EvaluatorInputs.TYPE, LegacyStateCarrier.openWindows())
+                .transform("Carry first-release open windows", readingType, LegacyStateCarrier.openWindows())
                 .uid(Uids.LEGACY_WINDOW_SUMMARIES);
 
         SingleOutputStreamOperator<AlertEvent> evaluated = keyed(carried)
+                .connect(control.broadcast())
                 .transform(EVALUATOR, AvroType.forRecord(AlertEvent.class),
                         new AssetEvaluator.Operator(new AssetEvaluator(job, config.telemetryTopic(),
                                 config.job().unknownAssetGrace(), config.job().unknownAssetCap(), config.rules(),
@@ -180,9 +177,9 @@ public final class AlertJob {
                 .name("Rule: SUSTAINED_OVERHEAT (CEP, adjacent hot windows)");
     }
 
-    /** The chain's stream, already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */
-    private static KeyedStream<Either<Reading, Control>, String> keyed(DataStream<Either<Reading, Control>> inputs) {
-        return DataStreamUtils.reinterpretAsKeyedStream(inputs, EvaluatorInputs.BY_ASSET, Types.STRING);
+    /** Readings already partitioned by assetId upstream, as a keyed stream again (no network shuffle). */
+    private static KeyedStream<Reading, String> keyed(DataStream<Reading> readings) {
+        return DataStreamUtils.reinterpretAsKeyedStream(readings, BY_ASSET, Types.STRING);
     }
 
     private static final KeySelector<Reading, String> BY_ASSET = r -> r.getEvent().getAssetId();

@@ -41,21 +41,6 @@ class AlertJobGraphTest {
         return graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).sorted().toList();
     }
 
-    /**
-     * Issue 10: dedupe, the legacy carriers, the evaluator and the CEP rule run as one chain, so no reading is
-     * serialised or crosses a network channel between dedupe and the rules; the only shuffle of a reading is the
-     * keyBy in front of dedupe.
-     */
-    @Test
-    void dedupeAndTheRulesAreOneChain() {
-        var vertices = new ArrayList<org.apache.flink.runtime.jobgraph.JobVertex>();
-        graph().getJobGraph().getVertices().forEach(vertices::add);
-        assertThat(vertices).filteredOn(v -> v.getName().contains("Drop duplicate eventIds")).singleElement()
-                .satisfies(v -> assertThat(v.getName()).isEqualTo("Drop duplicate eventIds"
-                        + " -> Carry first-release threshold episodes -> Carry first-release open windows"
-                        + " -> " + AlertJob.EVALUATOR + " -> Rule: SUSTAINED_OVERHEAT (CEP, adjacent hot windows)"));
-    }
-
     /** Issue 12: a savepoint must restore under any rules, so no rule may add, drop or rename an operator. */
     @Test
     void theGraphIsTheSameUnderAnyRules(@TempDir Path dir) throws Exception {

@@ -5,17 +5,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 
-import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.udfs.evaluator.LegacyStateCarrier;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.types.Either;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -36,14 +34,8 @@ import org.apache.flink.util.Collector;
  * timestamp: each is then remembered for at least ttl of event time after the restore, as long as or longer than
  * before. {@link DedupeOperator} checks once at start whether any such state is left, so a job that never
  * restored an old savepoint pays nothing for the migration.
- *
- * <p>Dedupe is also where the evaluator's chain begins: its second input is the broadcast {@link Control} stream
- * (registrations and rule changes), which it passes on untouched, so that dedupe, the legacy carriers and the
- * evaluator run as one chain in one task and readings reach the rules without a network hop (issue 10). Up to
- * this release the evaluator took that broadcast input itself, which kept it out of dedupe's chain.
  */
-public class DropDuplicateReadings
-        extends KeyedBroadcastProcessFunction<String, Reading, Control, Either<Reading, Control>> {
+public class DropDuplicateReadings extends KeyedProcessFunction<String, Reading, Reading> {
 
     public static final String METRIC_DUPLICATES = "duplicatesDropped";
     public static final String METRIC_MIGRATED = "legacyDedupeAssetsMigrated";
@@ -78,10 +70,9 @@ public class DropDuplicateReadings
     }
 
     @Override
-    public void processElement(Reading reading, ReadOnlyContext ctx, Collector<Either<Reading, Control>> out)
-            throws Exception {
+    public void processElement(Reading reading, Context ctx, Collector<Reading> out) throws Exception {
         if (reading.getRegistration() != null) {
-            out.collect(Either.Left(reading)); // a registration marker on its way to the evaluator
+            out.collect(reading); // a registration marker on its way to the evaluator
             return;
         }
         long timestamp = reading.getEvent().getTimestamp().toEpochMilli();
@@ -100,17 +91,11 @@ public class DropDuplicateReadings
         if (registered == null || registered != cleanup) {
             ctx.timerService().registerEventTimeTimer(cleanup);
         }
-        out.collect(Either.Left(reading));
-    }
-
-    /** A registration or rule change for the evaluator, which this subtask's chain passes on as it is. */
-    @Override
-    public void processBroadcastElement(Control control, Context ctx, Collector<Either<Reading, Control>> out) {
-        out.collect(Either.Right(control));
+        out.collect(reading);
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<Either<Reading, Control>> out) throws Exception {
+    public void onTimer(long time, OnTimerContext ctx, Collector<Reading> out) throws Exception {
         Iterator<Long> timestamps = seen.values().iterator();
         while (timestamps.hasNext()) {
             if (timestamps.next() + ttlMillis <= time) {
@@ -126,7 +111,7 @@ public class DropDuplicateReadings
         return expiry - Math.floorMod(expiry, bucketMillis) + bucketMillis;
     }
 
-    private void migrateLegacy(long timestamp, ReadOnlyContext ctx) throws Exception {
+    private void migrateLegacy(long timestamp, Context ctx) throws Exception {
         Iterator<String> ids = legacy.keys().iterator();
         if (!ids.hasNext()) {
             return;
@@ -144,15 +129,12 @@ public class DropDuplicateReadings
 
     /**
      * Runs {@link DropDuplicateReadings} and tells it, once at start, whether the restored state still holds
-     * eventIds in the first version's layout (only an operator sees which keys a state has). It keeps no broadcast
-     * state. Its keyed state and timers are those of the one-input operator of earlier releases (same uid, same
-     * state names, the same "user-timers" timer service), so their savepoints restore into it.
+     * eventIds in the first version's layout (only an operator sees which keys a state has).
      */
-    public static final class DedupeOperator
-            extends CoBroadcastWithKeyedOperator<String, Reading, Control, Either<Reading, Control>> {
+    public static final class DedupeOperator extends KeyedProcessOperator<String, Reading, Reading> {
 
         public DedupeOperator(Duration ttl) {
-            super(new DropDuplicateReadings(ttl), java.util.List.of());
+            super(new DropDuplicateReadings(ttl));
         }
 
         @Override

@@ -44,12 +44,9 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.Preconditions;
@@ -789,20 +786,11 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
      * <p>A checkpoint copies the readings still in flight into the operator's union list state
      * ({@code in-flight-readings}); a restore, at any parallelism, puts back on the heap the ones of this subtask's
      * key groups.
-     *
-     * <p>In the job it runs at the end of dedupe's chain, as a one-input operator of {@code Either<Reading, Control>}
-     * ({@link EvaluatorInputs}): each element goes to the {@link KeyedBroadcastProcessFunction}'s keyed side (a
-     * reading) or broadcast side (a control) exactly as the two inputs of {@link CoBroadcastWithKeyedOperator} do, so
-     * the function, its broadcast state and its keyed state are those of earlier releases, in which the operator
-     * took the broadcast input itself. Its two-input face still serves the operator test harnesses.
      */
     public static final class Operator
-            extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent>
-            implements OneInputStreamOperator<Either<Reading, Control>, AlertEvent> {
+            extends CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> {
 
         private transient ListState<Reading> inFlightState;
-        private transient StreamRecord<Reading> readingRecord;
-        private transient StreamRecord<Control> controlRecord;
 
         public Operator(AssetEvaluator evaluator) {
             super(evaluator, List.of(StateDescriptors.KNOWN_ASSETS, StateDescriptors.RULE_VERSIONS));
@@ -826,38 +814,6 @@ public class AssetEvaluator extends KeyedBroadcastProcessFunction<String, Readin
                 }
             }
             evaluator().inFlight = inFlight;
-            readingRecord = new StreamRecord<>(null);
-            controlRecord = new StreamRecord<>(null);
-        }
-
-        /** The key of a reading; none for a control (its one-input face) or for input 2 (its two-input face). */
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"}) // Flink's signature
-        public void setKeyContextElement1(StreamRecord record) throws Exception {
-            if (record.getValue() instanceof Either) {
-                EvaluatorInputs.setKey(this, record);
-            } else {
-                super.setKeyContextElement1(record);
-            }
-        }
-
-        @Override
-        public void processElement(StreamRecord<Either<Reading, Control>> record) throws Exception {
-            Either<Reading, Control> input = record.getValue();
-            if (input.isLeft()) {
-                processElement1(unwrapped(record, readingRecord, input.left()));
-            } else {
-                processElement2(unwrapped(record, controlRecord, input.right()));
-            }
-        }
-
-        private static <T> StreamRecord<T> unwrapped(StreamRecord<?> record, StreamRecord<T> reuse, T value) {
-            if (record.hasTimestamp()) {
-                return reuse.replace(value, record.getTimestamp());
-            }
-            reuse.replace(value);
-            reuse.eraseTimestamp();
-            return reuse;
         }
 
         @Override

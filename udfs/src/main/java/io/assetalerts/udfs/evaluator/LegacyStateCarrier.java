@@ -3,7 +3,6 @@ package io.assetalerts.udfs.evaluator;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
-import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.schemas.state.WindowAccumulator;
@@ -15,8 +14,6 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
@@ -26,13 +23,11 @@ import org.apache.flink.util.Collector;
  * reading after the restore it puts the asset's old state on the reading (which the evaluator adopts) and clears
  * it. It checks once at start whether any such state is left; when none is, as in every job not restored from a
  * first-release savepoint, it only passes readings on. It keeps the first release's event-time timers too, which
- * fire here and do nothing (the evaluator sets its own). Controls, on their way from dedupe to the evaluator in the
- * same chain, pass through untouched.
+ * fire here and do nothing (the evaluator sets its own).
  *
  * @param <T> the type of the old state
  */
-public final class LegacyStateCarrier<T>
-        extends KeyedProcessFunction<String, Either<Reading, Control>, Either<Reading, Control>> {
+public final class LegacyStateCarrier<T> extends KeyedProcessFunction<String, Reading, Reading> {
 
     private final ValueStateDescriptor<T> descriptor;
     private final BiConsumer<Reading, T> attach;
@@ -62,24 +57,19 @@ public final class LegacyStateCarrier<T>
     }
 
     @Override
-    public void processElement(Either<Reading, Control> input, Context ctx, Collector<Either<Reading, Control>> out)
-            throws Exception {
-        if (present && input.isLeft() && input.left().getRegistration() == null) {
+    public void processElement(Reading reading, Context ctx, Collector<Reading> out) throws Exception {
+        if (present && reading.getRegistration() == null) {
             T old = legacy.value();
             if (old != null) {
-                attach.accept(input.left(), old);
+                attach.accept(reading, old);
                 legacy.clear();
             }
         }
-        out.collect(input);
+        out.collect(reading);
     }
 
-    /**
-     * Runs a carrier and tells it at start whether its old state has any entry left; sets the key context for
-     * readings only ({@link EvaluatorInputs#setKey}).
-     */
-    public static final class Operator<T>
-            extends KeyedProcessOperator<String, Either<Reading, Control>, Either<Reading, Control>> {
+    /** Runs a carrier and tells it at start whether its old state has any entry left. */
+    public static final class Operator<T> extends KeyedProcessOperator<String, Reading, Reading> {
 
         private final String stateName;
 
@@ -92,12 +82,6 @@ public final class LegacyStateCarrier<T>
         public void open() throws Exception {
             super.open();
             ((LegacyStateCarrier<?>) userFunction).present = hasEntries(getKeyedStateBackend(), stateName);
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"}) // Flink's signature; this operator's input is Either<Reading, Control>
-        public void setKeyContextElement1(StreamRecord record) {
-            EvaluatorInputs.setKey(this, record);
         }
     }
 

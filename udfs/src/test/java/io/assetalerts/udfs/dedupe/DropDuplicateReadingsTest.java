@@ -1,17 +1,13 @@
 package io.assetalerts.udfs.dedupe;
 
-import static io.assetalerts.udfs.evaluator.Fixtures.asset;
 import static io.assetalerts.udfs.evaluator.Fixtures.at;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.udfs.evaluator.EvaluatorInputs;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -24,10 +20,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,23 +47,9 @@ class DropDuplicateReadingsTest {
         return h;
     }
 
-    /** Dedupe as the job runs it: keyed readings on input 1, the broadcast controls on input 2. */
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Reading, Control, Either<Reading, Control>> dedupe(
+    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> dedupe(
             OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new DropDuplicateReadings.DedupeOperator(TTL),
-                (Reading r) -> r.getEvent().getAssetId(), (Control c) -> "", Types.STRING, 720, 1, 0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        h.setup(EvaluatorInputs.TYPE.createSerializer(new SerializerConfigImpl()));
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
-    }
-
-    private static void send(KeyedTwoInputStreamOperatorTestHarness<String, Reading, Control, Either<Reading, Control>> h,
-            Reading r) throws Exception {
-        h.processElement1(r, r.getEvent().getTimestamp().toEpochMilli());
+        return harness(new DropDuplicateReadings.DedupeOperator(TTL), restoreFrom);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> h, Reading r)
@@ -78,25 +57,9 @@ class DropDuplicateReadingsTest {
         h.processElement(r, r.getEvent().getTimestamp().toEpochMilli());
     }
 
-    private static java.util.List<String> passed(
-            KeyedTwoInputStreamOperatorTestHarness<String, Reading, Control, Either<Reading, Control>> h) {
-        return h.extractOutputValues().stream().filter(Either::isLeft).map(Either::left)
+    private static java.util.List<String> passed(KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> h) {
+        return h.extractOutputValues().stream()
                 .map(r -> r.getEvent().getAssetId() + "/" + r.getEvent().getEventId()).toList();
-    }
-
-    @Test
-    void passesTheEvaluatorsControlsOnUntouchedAndInOrder() throws Exception {
-        Control registration = Control.newBuilder().setAsset(asset("T-1", "PUMP")).build();
-        try (var h = dedupe(null)) {
-            send(h, reading("T-1", "e1", 1, 90));
-            h.processElement2(registration, at(0));
-            send(h, reading("T-1", "e1", 2, 90));
-            send(h, reading("T-1", "e2", 3, 90));
-
-            assertThat(h.extractOutputValues()).extracting(e -> e.isLeft() ? e.left().getEvent().getEventId()
-                    : e.right().getAsset().getEventId()).containsExactly("e1", "reg-T-1", "e2");
-            assertThat(h.extractOutputValues().get(1).right()).isEqualTo(registration);
-        }
     }
 
     @Test
@@ -119,13 +82,13 @@ class DropDuplicateReadingsTest {
             h.setProcessingTime(at(0) + THIRTY_DAYS);
             h.setStateTtlProcessingTime(at(0) + THIRTY_DAYS);
             send(h, reading("T-1", "e1", 0, 90));
-            h.processBothWatermarks(new Watermark(at(day - 2)));
+            h.processWatermark(at(day - 2));
             send(h, reading("T-1", "e1", day - 1, 90));   // within the ttl of event time: a duplicate
-            h.processBothWatermarks(new Watermark(at(day + 10)));             // clean-up may run: e1 is no longer needed
+            h.processWatermark(at(day + 10));             // clean-up may run: e1 is no longer needed
             send(h, reading("T-1", "e1", day + 20, 90));  // more than the ttl later: a new reading
 
             assertThat(passed(h)).containsExactly("T-1/e1", "T-1/e1");
-            assertThat(h.extractOutputValues().get(1).left().getEvent().getTimestamp().toEpochMilli()).isEqualTo(at(day + 20));
+            assertThat(h.extractOutputValues().get(1).getEvent().getTimestamp().toEpochMilli()).isEqualTo(at(day + 20));
         }
     }
 
@@ -142,7 +105,7 @@ class DropDuplicateReadingsTest {
             }
             assertThat(h.numEventTimeTimers()).as("one clean-up timer per asset per bucket, not per reading")
                     .isEqualTo(1);
-            h.processBothWatermarks(new Watermark(at(100) + TTL.toMillis() * 2));
+            h.processWatermark(at(100) + TTL.toMillis() * 2);
             assertThat(h.numEventTimeTimers()).isZero();
             KeyedStateBackend<String> backend = ((DropDuplicateReadings.DedupeOperator) h.getOperator())
                     .getKeyedStateBackend();

@@ -10,7 +10,6 @@ import java.util.List;
 import io.assetalerts.schemas.AlertTriggered;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
-import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
@@ -21,8 +20,6 @@ import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,37 +62,6 @@ class AssetEvaluatorTest {
             assertThat(a.getAssetType()).isEqualTo("TURBINE");
             assertThat(a.getLocation()).isEqualTo("AP-Plant-7");
         });
-    }
-
-    /**
-     * As the job runs it: one input of {@code Either<Reading, Control>} at the end of dedupe's chain, the key set for
-     * readings only. The same readings as above raise the same alerts at the same watermarks.
-     */
-    @Test
-    void runsAsOneInputOfReadingsAndControlsAtTheEndOfDedupesChain() throws Exception {
-        var operator = new AssetEvaluator.Operator(new AssetEvaluator("alert-job", "telemetry.events",
-                EvaluatorHarness.GRACE, 100, RuleBook.of(RuleSettings.SPEC_DEFAULTS),
-                io.assetalerts.udfs.rules.RuleSnapshot.EMPTY, java.time.Duration.ZERO));
-        try (var chain = new KeyedOneInputStreamOperatorTestHarness<>(operator, EvaluatorInputs.BY_ASSET,
-                org.apache.flink.api.common.typeinfo.Types.STRING, EvaluatorHarness.MAX_PARALLELISM, 1, 0)) {
-            chain.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
-            chain.open();
-            chain.processElement(Either.Right(Control.newBuilder().setAsset(asset("T-1", "TURBINE")).build()), at(0));
-            for (Reading r : List.of(reading("T-1", "c", 3, HOT), reading("T-1", "a", 1, HOT),
-                    reading("T-1", "b", 2, COOL))) {
-                chain.processElement(Either.Left(r), r.getEvent().getTimestamp().toEpochMilli());
-            }
-            chain.processWatermark(at(2));
-            assertThat(alertedEventIds(chain.extractOutputValues())).containsExactly("a");
-            chain.processWatermark(at(3));
-            assertThat(alertedEventIds(chain.extractOutputValues())).containsExactly("a", "c");
-            assertThat(operator.getKeyedStateBackend().getCurrentKey()).isEqualTo("T-1");
-        }
-    }
-
-    private static List<String> alertedEventIds(List<io.assetalerts.schemas.state.AlertEvent> events) {
-        return events.stream().map(io.assetalerts.schemas.state.AlertEvent::getTriggered)
-                .filter(java.util.Objects::nonNull).map(a -> a.getEventIds().get(0)).toList();
     }
 
     @Test

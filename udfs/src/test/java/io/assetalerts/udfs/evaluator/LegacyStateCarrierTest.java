@@ -3,7 +3,6 @@ package io.assetalerts.udfs.evaluator;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetalerts.schemas.state.Control;
 import io.assetalerts.schemas.state.Reading;
 import io.assetalerts.schemas.state.ThresholdEpisode;
 import io.assetalerts.udfs.types.AvroType;
@@ -17,21 +16,16 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class LegacyStateCarrierTest {
 
-    private static <I, O> KeyedOneInputStreamOperatorTestHarness<String, I, O> harness(
-            OneInputStreamOperator<I, O> operator, org.apache.flink.api.java.functions.KeySelector<I, String> key,
-            OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING, 720, 1, 0);
+    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> harness(
+            OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
+                Types.STRING, 720, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (operator instanceof LegacyStateCarrier.Operator<?>) {
-            ((KeyedOneInputStreamOperatorTestHarness) h).setup(
-                    EvaluatorInputs.TYPE.createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
-        }
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
         }
@@ -42,16 +36,15 @@ class LegacyStateCarrierTest {
     @Test
     void putsTheFirstReleasesEpisodeOnTheAssetsFirstReadingAfterTheRestoreOnly() throws Exception {
         OperatorSubtaskState v1;
-        try (var old = harness(new KeyedProcessOperator<>(new FirstReleaseThresholdState()),
-                (Reading r) -> r.getEvent().getAssetId(), null)) {
+        try (var old = harness(new KeyedProcessOperator<>(new FirstReleaseThresholdState()), null)) {
             old.processElement(reading("T-1", "e1", 1, 120), 1);
             v1 = old.snapshot(1, 1);
         }
-        try (var carrier = harness(LegacyStateCarrier.thresholdEpisodes(), EvaluatorInputs.BY_ASSET, v1)) {
-            carrier.processElement(Either.Left(reading("T-1", "e2", 2, 120)), 2);
-            carrier.processElement(Either.Left(reading("T-1", "e3", 3, 120)), 3);
-            carrier.processElement(Either.Left(reading("T-2", "e4", 4, 120)), 4);
-            var out = carrier.extractOutputValues().stream().map(Either::left).toList();
+        try (var carrier = harness(LegacyStateCarrier.thresholdEpisodes(), v1)) {
+            carrier.processElement(reading("T-1", "e2", 2, 120), 2);
+            carrier.processElement(reading("T-1", "e3", 3, 120), 3);
+            carrier.processElement(reading("T-2", "e4", 4, 120), 4);
+            var out = carrier.extractOutputValues();
             assertThat(out).extracting(r -> r.getEvent().getEventId()).containsExactly("e2", "e3", "e4");
             assertThat(out.get(0).getLegacyThresholdEpisode()).isEqualTo(new ThresholdEpisode(true, 1000L, null, -1L, -1L, null, null, null, new java.util.ArrayList<>(), -1L, -1L, null, null, false));
             assertThat(out.get(1).getLegacyThresholdEpisode()).as("carried once").isNull();
@@ -61,20 +54,10 @@ class LegacyStateCarrierTest {
 
     @Test
     void onlyPassesReadingsOnWhenNothingWasRestored() throws Exception {
-        try (var carrier = harness(LegacyStateCarrier.openWindows(), EvaluatorInputs.BY_ASSET, null)) {
-            carrier.processElement(Either.Left(reading("T-1", "e1", 1, 120)), 1);
+        try (var carrier = harness(LegacyStateCarrier.openWindows(), null)) {
+            carrier.processElement(reading("T-1", "e1", 1, 120), 1);
             assertThat(carrier.extractOutputValues()).singleElement()
-                    .satisfies(r -> assertThat(r.left().getLegacyOpenWindow()).isNull());
-        }
-    }
-
-    @Test
-    void passesAControlOnWithoutAKey() throws Exception {
-        Control control = Control.newBuilder().setAsset(Fixtures.asset("T-1", "PUMP")).build();
-        try (var carrier = harness(LegacyStateCarrier.thresholdEpisodes(), EvaluatorInputs.BY_ASSET, null)) {
-            carrier.processElement(Either.Right(control), 1);
-            assertThat(carrier.extractOutputValues()).singleElement()
-                    .satisfies(e -> assertThat(e.right()).isEqualTo(control));
+                    .satisfies(r -> assertThat(r.getLegacyOpenWindow()).isNull());
         }
     }
 
