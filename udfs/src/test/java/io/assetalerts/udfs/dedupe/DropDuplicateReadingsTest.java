@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.udfs.evaluator.Fixtures;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -37,14 +38,7 @@ class DropDuplicateReadingsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> harness(
             OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, 720, 1, 0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Fixtures.keyedHarness(operator, restoreFrom);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> dedupe(

@@ -5,6 +5,11 @@ import java.time.Instant;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.TelemetryReceived;
 import io.assetalerts.schemas.state.Reading;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /** Readings and registrations for operator tests, timed in seconds after {@link #T0}. */
 public final class Fixtures {
@@ -29,5 +34,21 @@ public final class Fixtures {
         return AssetRegistered.newBuilder()
                 .setEventId("reg-" + assetId).setAssetId(assetId).setAssetType(type).setLocation("AP-Plant-7")
                 .setTimestamp(T0).build();
+    }
+
+    /**
+     * A keyed operator of readings in Flink's one-input harness on RocksDB (max parallelism 720, one subtask), keyed
+     * by assetId, restored from {@code restoreFrom} unless it is null, and opened.
+     */
+    public static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> keyedHarness(
+            OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
+                Types.STRING, 720, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
+        h.open();
+        return h;
     }
 }

@@ -23,14 +23,7 @@ class LegacyStateCarrierTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> harness(
             OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, 720, 1, 0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        return h;
+        return Fixtures.keyedHarness(operator, restoreFrom);
     }
 
     @Test

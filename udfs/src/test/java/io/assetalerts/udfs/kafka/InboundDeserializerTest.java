@@ -13,7 +13,7 @@ import java.util.List;
 import io.assetalerts.schemas.state.Inbound;
 import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,16 +38,7 @@ class InboundDeserializerTest {
         new InboundDeserializer(contract, "alert-job", Duration.ofHours(1), CLOCK).deserialize(
                 new ConsumerRecord<>("topic", 3, 42L, key.getBytes(StandardCharsets.UTF_8),
                         json.getBytes(StandardCharsets.UTF_8)),
-                new Collector<>() {
-                    @Override
-                    public void collect(Inbound record) {
-                        out.add(record);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                });
+                new ListCollector<>(out));
         assertThat(out).hasSize(1);
         return out.get(0);
     }

@@ -14,7 +14,7 @@ import io.assetalerts.contracts.codec.EventJson;
 import io.assetalerts.contracts.codec.RejectReason;
 import io.assetalerts.udfs.kafka.InboundDeserializer.Contract;
 import io.assetalerts.udfs.rules.RuleSets;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,16 +32,7 @@ class RuleRecordsTest {
         new InboundDeserializer(Contract.RULE_SET, "alert-job", Duration.ofHours(1)).deserialize(
                 new ConsumerRecord<>("alert.rules", 0, 7L, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                         value == null ? null : value.getBytes(StandardCharsets.UTF_8)),
-                new Collector<>() {
-                    @Override
-                    public void collect(Inbound record) {
-                        out.add(record);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                });
+                new ListCollector<>(out));
         assertThat(out).hasSize(1);
         return out.get(0);
     }
