@@ -1,13 +1,13 @@
 package io.assetalerts.udfs.dedupe;
 
 import static io.assetalerts.udfs.evaluator.Fixtures.at;
+import static io.assetalerts.udfs.evaluator.Fixtures.keyedHarness;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
 import io.assetalerts.schemas.state.Reading;
-import io.assetalerts.udfs.evaluator.Fixtures;
 import io.assetalerts.udfs.savepoint.StateDescriptors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -17,10 +17,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -36,14 +34,9 @@ class DropDuplicateReadingsTest {
     private static final Duration TTL = Duration.ofHours(24);
     private static final long THIRTY_DAYS = Duration.ofDays(30).toMillis();
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> harness(
-            OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
-        return Fixtures.keyedHarness(operator, restoreFrom);
-    }
-
     private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> dedupe(
             OperatorSubtaskState restoreFrom) throws Exception {
-        return harness(new DropDuplicateReadings.DedupeOperator(TTL), restoreFrom);
+        return keyedHarness(new DropDuplicateReadings.DedupeOperator(TTL), restoreFrom);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> h, Reading r)
@@ -136,7 +129,7 @@ class DropDuplicateReadingsTest {
     void migratesTheFirstVersionsProcessingTimeTtlStateAndHonoursItAnyTimeLater(long daysLater) throws Exception {
         long later = Duration.ofDays(daysLater).toMillis();
         OperatorSubtaskState v1;
-        try (var h = harness(new KeyedProcessOperator<>(new FirstVersionDedupe()), null)) {
+        try (var h = keyedHarness(new KeyedProcessOperator<>(new FirstVersionDedupe()), null)) {
             h.setStateTtlProcessingTime(at(0));
             send(h, reading("T-1", "old-1", 1, 90));
             send(h, reading("T-2", "old-2", 2, 90));

@@ -22,7 +22,6 @@ import io.assetalerts.contracts.rules.RuleSettings;
 import io.assetalerts.udfs.rules.RuleSnapshot;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -48,13 +47,9 @@ final class EvaluatorHarness implements AutoCloseable {
 
     private EvaluatorHarness(CoBroadcastWithKeyedOperator<String, Reading, Control, AlertEvent> operator,
             OperatorSubtaskState restoreFrom, int parallelism, int subtask) throws Exception {
-        harness = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, MAX_PARALLELISM, parallelism, subtask);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
+        harness = Fixtures.openOnRocksDb(new KeyedBroadcastOperatorTestHarness<>(operator,
+                (Reading r) -> r.getEvent().getAssetId(), Types.STRING, MAX_PARALLELISM, parallelism, subtask),
+                restoreFrom);
         harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
     }
 

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /** Readings and registrations for operator tests, timed in seconds after {@link #T0}. */
@@ -42,13 +43,18 @@ public final class Fixtures {
      */
     public static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> keyedHarness(
             OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, 720, 1, 0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return openOnRocksDb(new KeyedOneInputStreamOperatorTestHarness<>(operator,
+                (Reading r) -> r.getEvent().getAssetId(), Types.STRING, 720, 1, 0), restoreFrom);
+    }
+
+    /** {@code harness} on RocksDB, restored from {@code restoreFrom} unless it is null, and opened. */
+    public static <H extends AbstractStreamOperatorTestHarness<?>> H openOnRocksDb(H harness,
+            OperatorSubtaskState restoreFrom) throws Exception {
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
+            harness.initializeState(restoreFrom);
         }
-        h.open();
-        return h;
+        harness.open();
+        return harness;
     }
 }

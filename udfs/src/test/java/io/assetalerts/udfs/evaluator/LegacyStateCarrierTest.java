@@ -1,5 +1,6 @@
 package io.assetalerts.udfs.evaluator;
 
+import static io.assetalerts.udfs.evaluator.Fixtures.keyedHarness;
 import static io.assetalerts.udfs.evaluator.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,31 +10,22 @@ import io.assetalerts.udfs.types.AvroType;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class LegacyStateCarrierTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Reading> harness(
-            OneInputStreamOperator<Reading, Reading> operator, OperatorSubtaskState restoreFrom) throws Exception {
-        return Fixtures.keyedHarness(operator, restoreFrom);
-    }
-
     @Test
     void putsTheFirstReleasesEpisodeOnTheAssetsFirstReadingAfterTheRestoreOnly() throws Exception {
         OperatorSubtaskState v1;
-        try (var old = harness(new KeyedProcessOperator<>(new FirstReleaseThresholdState()), null)) {
+        try (var old = keyedHarness(new KeyedProcessOperator<>(new FirstReleaseThresholdState()), null)) {
             old.processElement(reading("T-1", "e1", 1, 120), 1);
             v1 = old.snapshot(1, 1);
         }
-        try (var carrier = harness(LegacyStateCarrier.thresholdEpisodes(), v1)) {
+        try (var carrier = keyedHarness(LegacyStateCarrier.thresholdEpisodes(), v1)) {
             carrier.processElement(reading("T-1", "e2", 2, 120), 2);
             carrier.processElement(reading("T-1", "e3", 3, 120), 3);
             carrier.processElement(reading("T-2", "e4", 4, 120), 4);
@@ -47,7 +39,7 @@ class LegacyStateCarrierTest {
 
     @Test
     void onlyPassesReadingsOnWhenNothingWasRestored() throws Exception {
-        try (var carrier = harness(LegacyStateCarrier.openWindows(), null)) {
+        try (var carrier = keyedHarness(LegacyStateCarrier.openWindows(), null)) {
             carrier.processElement(reading("T-1", "e1", 1, 120), 1);
             assertThat(carrier.extractOutputValues()).singleElement()
                     .satisfies(r -> assertThat(r.getLegacyOpenWindow()).isNull());

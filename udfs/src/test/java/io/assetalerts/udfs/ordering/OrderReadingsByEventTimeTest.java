@@ -11,11 +11,11 @@ import java.util.List;
 import io.assetalerts.schemas.AssetRegistered;
 import io.assetalerts.schemas.DeadLetter;
 import io.assetalerts.schemas.state.Reading;
+import io.assetalerts.udfs.evaluator.Fixtures;
 import io.assetalerts.schemas.state.RegisteredReading;
 import io.assetalerts.udfs.deadletters.DeadLetterOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -37,13 +37,8 @@ class OrderReadingsByEventTimeTest {
             OperatorSubtaskState restoreFrom) throws Exception {
         var operator = new OrderReadingsByEventTime.Operator(
                 new OrderReadingsByEventTime("alert-job", "telemetry.events", GRACE, holdCap));
-        var h = new KeyedBroadcastOperatorTestHarness<>(operator, (Reading r) -> r.getEvent().getAssetId(),
-                Types.STRING, 720, 1, 0);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
+        var h = Fixtures.openOnRocksDb(new KeyedBroadcastOperatorTestHarness<>(operator,
+                (Reading r) -> r.getEvent().getAssetId(), Types.STRING, 720, 1, 0), restoreFrom);
         h.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
         return h;
     }
